@@ -1,0 +1,48 @@
+/**
+ * Standard base64 (with padding), as Go's encoding/json writes []byte fields. Written here
+ * because the engine runs without the DOM (no btoa/atob) and without Node's Buffer.
+ */
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const LOOKUP = new Int16Array(128).fill(-1);
+for (let i = 0; i < ALPHABET.length; i++) LOOKUP[ALPHABET.charCodeAt(i)] = i;
+
+export function toBase64(bytes: Uint8Array): string {
+	let out = '';
+	let i = 0;
+	for (; i + 2 < bytes.length; i += 3) {
+		const n = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
+		out +=
+			ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + ALPHABET[n & 63];
+	}
+	const rest = bytes.length - i;
+	if (rest === 1) {
+		const n = bytes[i] << 16;
+		out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + '==';
+	} else if (rest === 2) {
+		const n = (bytes[i] << 16) | (bytes[i + 1] << 8);
+		out += ALPHABET[n >> 18] + ALPHABET[(n >> 12) & 63] + ALPHABET[(n >> 6) & 63] + '=';
+	}
+	return out;
+}
+
+/** Decodes standard base64; returns null when the text is not valid base64. */
+export function fromBase64(text: string): Uint8Array | null {
+	const s = text.replace(/=+$/, '');
+	if (s.length % 4 === 1) return null;
+	const out = new Uint8Array(Math.floor((s.length * 3) / 4));
+	let acc = 0;
+	let bits = 0;
+	let o = 0;
+	for (let i = 0; i < s.length; i++) {
+		const c = s.charCodeAt(i);
+		const v = c < 128 ? LOOKUP[c] : -1;
+		if (v < 0) return null;
+		acc = (acc << 6) | v;
+		bits += 6;
+		if (bits >= 8) {
+			bits -= 8;
+			out[o++] = (acc >> bits) & 0xff;
+		}
+	}
+	return out;
+}
