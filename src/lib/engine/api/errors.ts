@@ -88,8 +88,13 @@ export const Errors = {
 	),
 	AuthNotEnabled: def('FailedPrecondition', 'etcdserver: authentication is not enabled'),
 	InvalidAuthToken: def('Unauthenticated', 'etcdserver: invalid auth token'),
-	InvalidAuthMgmt: def('FailedPrecondition', 'etcdserver: invalid auth management'),
+	InvalidAuthMgmt: def('InvalidArgument', 'etcdserver: invalid auth management'),
 	AuthOldRevision: def('InvalidArgument', 'etcdserver: revision of auth store is old'),
+	/** Not in etcd's gRPC error table, so it reaches the client as Unknown with auth's text. */
+	NoPasswordUser: def(
+		'Unknown',
+		'auth: authentication failed, password was given for no password user'
+	),
 
 	NoLeader: def('Unavailable', 'etcdserver: no leader'),
 	NotLeader: def('FailedPrecondition', 'etcdserver: not leader'),
