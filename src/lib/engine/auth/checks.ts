@@ -154,6 +154,14 @@ export function checkLeaseKeysReadable(
 	for (const keys of keyLists) for (const key of keys) store.isRangePermitted(ai, key);
 }
 
+/**
+ * Requests etcd serves to any authenticated user once auth is on (member list, status, alarm
+ * list, lease grant): only a missing user is refused.
+ */
+export function requireAuthInfo(store: AuthStore, ai: AuthInfo | undefined): void {
+	if (store.enabled && !ai) throw Errors.UserEmpty();
+}
+
 /** `user get`: admins may read any user, everyone else only themselves. */
 export function checkUserGet(store: AuthStore, ai: AuthInfo | undefined, name: string): void {
 	// etcd compares against the empty name when no user was given.

@@ -16,6 +16,7 @@ export {
 	checkRevisionUnchanged,
 	checkRoleGet,
 	checkTxn,
-	checkUserGet
+	checkUserGet,
+	requireAuthInfo
 } from './checks';
 export type { LeaseKeys } from './checks';
