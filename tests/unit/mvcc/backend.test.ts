@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { MvccStore } from '$lib/engine/mvcc/store';
+import { MemoryBackend, type MvccBackend } from '$lib/engine/mvcc/backend';
+import { Lessor } from '$lib/engine/lease/lessor';
+import { IdbMvccBackend } from '$lib/browser/idb-mvcc-backend';
+import { b, get, put, s } from './helpers';
+
+let dbCount = 0;
+const opened: IdbMvccBackend[] = [];
+afterEach(() => {
+	for (const db of opened.splice(0)) db.close();
+});
+
+const kinds: [string, () => Promise<MvccBackend & { reopen: () => Promise<MvccBackend> }>][] = [
+	[
+		'memory',
+		async () => {
+			const m = new MemoryBackend();
+			return Object.assign(m, { reopen: async () => m });
+		}
+	],
+	[
+		'indexeddb',
+		async () => {
+			const name = `mvcc-test-${dbCount++}`;
+			const db = await IdbMvccBackend.open(name);
+			opened.push(db);
+			return Object.assign(db, {
+				reopen: async () => {
+					const again = await IdbMvccBackend.open(name);
+					opened.push(again);
+					return again;
+				}
+			});
+		}
+	]
+];
+
+/** A history touching every kind of record: puts, deletes, a txn, leases, a compaction. */
+function scenario(store: MvccStore, lessor: Lessor) {
+	lessor.grant(1n, 60);
+	lessor.grant(2n, 90);
+	store.setConsistentIndex(5, 2);
+	put(store, 'a', '1');
+	put(store, 'b', '1', 1n);
+	put(store, 'a', '2');
+	store.deleteRange({ key: b('b') });
+	put(store, 'c', 'x', 2n);
+	store.txn({
+		compare: [],
+		success: [
+			{ request_put: { key: b('d'), value: new Uint8Array([0, 255, 7]) } },
+			{ request_delete_range: { key: b('a') } }
+		],
+		failure: []
+	});
+	store.compact(4);
+	put(store, 'e', 'last');
+	lessor.revoke(1n);
+	store.setConsistentIndex(12, 3);
+}
+
+describe.each(kinds)('%s backend', (_name, make) => {
+	it('restore returns the identical state and hash', async () => {
+		const backend = await make();
+		const store = await MvccStore.open(backend);
+		const lessor = new Lessor(store);
+		scenario(store, lessor);
+		await store.flush();
+
+		const again = await MvccStore.open(await backend.reopen());
+		const lessor2 = new Lessor(again);
+		expect(again.currentRevision).toBe(store.currentRevision);
+		expect(again.compactRevision).toBe(4);
+		expect(again.consistentIndex).toBe(12);
+		expect(again.consistentTerm).toBe(3);
+		expect(again.hash()).toEqual(store.hash());
+		expect(again.hashKV(0)).toEqual(store.hashKV(0));
+		expect(again.snapshot()).toEqual(store.snapshot());
+		expect(lessor2.leases()).toEqual([2n]);
+		expect(lessor2.lookup(2n)!.keys.map(s)).toEqual(['c']);
+		const all = { key: new Uint8Array([0]), range_end: new Uint8Array([0]) };
+		expect(again.range(all)).toEqual(store.range(all));
+		expect(Array.from(get(again, 'd').value)).toEqual([0, 255, 7]);
+		// The restored store goes on from where it was.
+		put(again, 'f', '1');
+		expect(again.currentRevision).toBe(store.currentRevision + 1);
+	});
+
+	it('batches written in several flushes add up; unflushed writes are lost', async () => {
+		const backend = await make();
+		const store = await MvccStore.open(backend);
+		put(store, 'a', '1');
+		await store.flush();
+		put(store, 'a', '2');
+		put(store, 'b', '1');
+		store.setConsistentIndex(3);
+		await store.flush();
+		put(store, 'c', 'never flushed');
+		const again = await MvccStore.open(await backend.reopen());
+		expect(again.currentRevision).toBe(4);
+		expect(again.consistentIndex).toBe(3);
+		expect(get(again, 'c')).toBeUndefined();
+		expect(s(get(again, 'a').value)).toBe('2');
+	});
+
+	it('restore(snapshot) rewrites the backend from scratch', async () => {
+		const backend = await make();
+		const store = await MvccStore.open(backend);
+		put(store, 'old', '1');
+		await store.flush();
+		const source = new MvccStore();
+		const sl = new Lessor(source);
+		sl.grant(3n, 30);
+		put(source, 'x', '1', 3n);
+		put(source, 'y', '1');
+		const lessor = new Lessor(store);
+		store.restore(source.snapshot());
+		expect(lessor.leases()).toEqual([3n]);
+		await store.flush();
+		const again = await MvccStore.open(await backend.reopen());
+		expect(again.hash()).toEqual(source.hash());
+		expect(get(again, 'old')).toBeUndefined();
+	});
+});
+
+describe('restore speed', () => {
+	it('rebuilds 100,000 keys quickly and ranges 10,000 of them fast', () => {
+		const store = new MvccStore();
+		for (let i = 0; i < 100_000; i++) {
+			put(store, `key/${String(i).padStart(6, '0')}`, 'v');
+		}
+		const snap = store.snapshot();
+		let t = performance.now();
+		const again = new MvccStore(snap);
+		const restoreMs = performance.now() - t;
+		t = performance.now();
+		const r = again.range({ key: b('key/010000'), range_end: b('key/020000') });
+		const rangeMs = performance.now() - t;
+		expect(r.count).toBe(10_000);
+		expect(again.hash()).toEqual(store.hash());
+		// Generous bounds for a loaded CI machine; typical numbers are far below.
+		expect(restoreMs).toBeLessThan(1000);
+		expect(rangeMs).toBeLessThan(50);
+	});
+});
