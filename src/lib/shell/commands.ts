@@ -1,0 +1,317 @@
+/**
+ * The commands the playground adds to just-bash: etcdctl, playground, sudo, sleep (which must
+ * stop on Ctrl-C), history, and friendly answers for the tools the guides use around etcd
+ * (kubectl, podman, systemctl, ...), which do not exist in a browser.
+ */
+import type { Command, CommandContext, ExecResult, InMemoryFs } from 'just-bash';
+import type { ClientFactory } from '../client/types';
+import type { EtcdctlRunner } from './etcdctl-io';
+import { shellJoin } from './quote';
+import { etcdctlFs } from './vfs';
+
+/** Where a command's output goes when it may print straight to the terminal. */
+export type Sink = (text: string, stream: 'stdout' | 'stderr') => void;
+
+/** What the commands need from the session, shared by the shell and its background jobs. */
+export interface CommandHost {
+	readonly fs: InMemoryFs;
+	clients(): ClientFactory | null;
+	etcdctl(): Promise<EtcdctlRunner | null>;
+	control(): ((args: string[], out: (text: string) => void) => Promise<number>) | null;
+	readonly now: () => number;
+	readonly readLine?: (prompt: string) => Promise<string | null>;
+	history(): readonly string[];
+	clearHistory(): void;
+}
+
+/**
+ * One running shell (the foreground shell, or one background job): its abort signal, and the
+ * terminal sink that the next etcdctl invocation may print to directly. Output is otherwise
+ * buffered by just-bash until the command ends, which is wrong for `etcdctl watch` (it ends on
+ * Ctrl-C only), so the session grants direct output when the line is one plain etcdctl command
+ * whose stdout and stderr are the terminal.
+ */
+export interface Invocation {
+	signal(): AbortSignal;
+	takeDirect(): Sink | null;
+}
+
+const ok = (stdout = '', stderr = '', exitCode = 0): ExecResult => ({ stdout, stderr, exitCode });
+
+function exportedEnv(ctx: CommandContext): Record<string, string> {
+	if (ctx.exportedEnv) return { ...ctx.exportedEnv };
+	return Object.fromEntries(ctx.env);
+}
+
+/** Combines the invocation's signal (Ctrl-C, job stop) with just-bash's own (timeouts). */
+function combinedSignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
+	return b ? AbortSignal.any([a, b]) : a;
+}
+
+function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
+	return {
+		name: 'etcdctl',
+		trusted: true,
+		async execute(args, ctx) {
+			const run = await host.etcdctl();
+			const clients = host.clients();
+			if (!run || !clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
+			const direct = inv.takeDirect();
+			let out = '';
+			let err = '';
+			const stdinText = new TextDecoder().decode(latin1Bytes(latin1(ctx)));
+			const code = await run({
+				args,
+				env: exportedEnv(ctx),
+				stdin: async () => (direct ? null : stdinText),
+				readLine: direct ? host.readLine : undefined,
+				stdout: (t) => (direct ? direct(t, 'stdout') : (out += t)),
+				stderr: (t) => (direct ? direct(t, 'stderr') : (err += t)),
+				signal: combinedSignal(inv.signal(), ctx.signal),
+				fs: etcdctlFs(host.fs, ctx.cwd),
+				clients,
+				exec: ctx.exec
+					? async (argv, env) => {
+							const r = await ctx.exec!(shellJoin(argv), { cwd: ctx.cwd, env });
+							if (direct) {
+								direct(r.stdout, 'stdout');
+								direct(r.stderr, 'stderr');
+							} else {
+								out += r.stdout;
+								err += r.stderr;
+							}
+							return r.exitCode;
+						}
+					: undefined,
+				now: host.now
+			});
+			return ok(out, err, code);
+		}
+	};
+}
+
+/** just-bash's stdin is an opaque ByteString: at run time a latin1 string, one char a byte. */
+function latin1(ctx: CommandContext): string {
+	return ctx.stdin as unknown as string;
+}
+
+function latin1Bytes(s: string): Uint8Array {
+	const bytes = new Uint8Array(s.length);
+	for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
+	return bytes;
+}
+
+function playgroundCommand(host: CommandHost): Command {
+	return {
+		name: 'playground',
+		trusted: true,
+		async execute(args) {
+			const control = host.control();
+			if (!control) return ok('', 'playground: no cluster is attached to this terminal\n', 1);
+			let out = '';
+			const code = await control(args, (t) => (out += t));
+			return ok(out, '', code);
+		}
+	};
+}
+
+/** sudo options that take a value (`-u root`). */
+const SUDO_VALUE_OPTS = new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T']);
+
+/** `sudo [options] [VAR=value...] command...` runs the command: everyone is root here. */
+function sudoCommand(): Command {
+	return {
+		name: 'sudo',
+		trusted: true,
+		async execute(args, ctx) {
+			let i = 0;
+			while (i < args.length && args[i].startsWith('-') && args[i] !== '--') {
+				i += SUDO_VALUE_OPTS.has(args[i]) ? 2 : 1;
+			}
+			if (args[i] === '--') i++;
+			const env: Record<string, string> = {};
+			for (; i < args.length; i++) {
+				const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(args[i]);
+				if (!m) break;
+				env[m[1]] = m[2];
+			}
+			const rest = args.slice(i);
+			if (rest.length === 0) {
+				return ok('', 'usage: sudo [-u user] [VAR=value] command [arg ...]\n', 1);
+			}
+			if (!ctx.exec) return ok('', 'sudo: cannot run commands here\n', 1);
+			const assign = Object.entries(env).map(([k, v]) => `${k}=${shellJoin([v])} `);
+			const r = await ctx.exec(assign.join('') + shellJoin(rest), {
+				cwd: ctx.cwd,
+				stdin: latin1(ctx),
+				stdinKind: 'bytes'
+			});
+			return ok(r.stdout, r.stderr, r.exitCode);
+		}
+	};
+}
+
+/** GNU sleep's NUMBER[smhd] arguments, summed. */
+function sleepMs(args: string[]): number | string {
+	if (args.length === 0) return 'sleep: missing operand\n';
+	let total = 0;
+	for (const a of args) {
+		const m = /^(\d+(?:\.\d*)?|\.\d+)([smhd]?)$/.exec(a);
+		if (!m) return `sleep: invalid time interval '${a}'\n`;
+		const unit = { '': 1, s: 1, m: 60, h: 3600, d: 86400 }[m[2]] ?? 1;
+		total += Number(m[1]) * unit * 1000;
+	}
+	return total;
+}
+
+function sleepCommand(inv: Invocation): Command {
+	return {
+		name: 'sleep',
+		trusted: true,
+		async execute(args, ctx) {
+			const ms = sleepMs(args);
+			if (typeof ms === 'string') {
+				return ok('', `${ms}Try 'sleep --help' for more information.\n`, 1);
+			}
+			const signal = combinedSignal(inv.signal(), ctx.signal);
+			if (signal.aborted) return ok('', '', 130);
+			const aborted = await new Promise<boolean>((resolve) => {
+				const timer = setTimeout(() => {
+					signal.removeEventListener('abort', onAbort);
+					resolve(false);
+				}, ms);
+				const onAbort = () => {
+					clearTimeout(timer);
+					resolve(true);
+				};
+				signal.addEventListener('abort', onAbort, { once: true });
+			});
+			return ok('', '', aborted ? 130 : 0);
+		}
+	};
+}
+
+/** bash's `history`: numbered, `-c` clears, a number shows the last N. */
+function historyCommand(host: CommandHost): Command {
+	return {
+		name: 'history',
+		trusted: true,
+		async execute(args) {
+			if (args[0] === '-c') {
+				host.clearHistory();
+				return ok();
+			}
+			const all = host.history();
+			let from = 0;
+			if (args[0] !== undefined) {
+				if (!/^\d+$/.test(args[0])) {
+					return ok('', `bash: history: ${args[0]}: numeric argument required\n`, 1);
+				}
+				from = Math.max(0, all.length - Number(args[0]));
+			}
+			let text = '';
+			for (let i = from; i < all.length; i++) {
+				const [first, ...more] = all[i].split('\n');
+				text += `${String(i + 1).padStart(5)}  ${[first, ...more].join('\n')}\n`;
+			}
+			return ok(text);
+		}
+	};
+}
+
+const NO_KUBERNETES =
+	'there is no Kubernetes in this playground, only its etcd cluster.\n' +
+	'Run etcdctl here directly: the ETCDCTL_* variables and certificate flags from the guides work as they are.\n';
+
+/** The command after `kubectl exec POD [-it] [-n NS] -- CMD...`, or after `podman exec [-it] NAME`. */
+function execTarget(tool: string, args: string[]): string[] | null {
+	if (args[0] !== 'exec') return null;
+	if (tool === 'kubectl' || tool === 'oc') {
+		const dash = args.indexOf('--');
+		return dash >= 0 ? args.slice(dash + 1) : null;
+	}
+	// podman/docker/crictl exec [options] CONTAINER COMMAND...
+	let i = 1;
+	const valueOpts = new Set(['-e', '--env', '-u', '--user', '-w', '--workdir', '--env-file']);
+	while (i < args.length && args[i].startsWith('-')) i += valueOpts.has(args[i]) ? 2 : 1;
+	return args.length > i + 1 ? args.slice(i + 1) : null;
+}
+
+/**
+ * kubectl, podman and friends: the guides use them to get to etcdctl (`kubectl exec ... --
+ * etcdctl ...`, `podman exec -it NODE bash`). Commands aimed at the etcd container run here;
+ * anything else gets an explanation instead of "command not found".
+ */
+function elsewhereCommand(name: string): Command {
+	return {
+		name,
+		trusted: true,
+		async execute(args, ctx) {
+			const target = execTarget(name, args);
+			if (target && target.length > 0 && ctx.exec) {
+				const shell = /^(?:\/bin\/|\/usr\/bin\/)?(?:ba)?sh$/.test(target[0]);
+				if (shell && target[1] !== '-c') {
+					return ok('', `${name}: you are already in the etcd container's shell here.\n`, 0);
+				}
+				const script = shell ? (target[2] ?? '') : shellJoin(target);
+				const r = await ctx.exec(script, {
+					cwd: ctx.cwd,
+					stdin: latin1(ctx),
+					stdinKind: 'bytes'
+				});
+				return ok(r.stdout, r.stderr, r.exitCode);
+			}
+			return ok('', `${name}: ${MESSAGES[name] ?? NO_KUBERNETES}`, 127);
+		}
+	};
+}
+
+const MESSAGES: Record<string, string> = {
+	systemctl:
+		'etcd members here are browser workers, not system services.\n' +
+		'Use `playground status`, `playground kill etcd-2` or `playground restart etcd-2` instead.\n',
+	journalctl:
+		'etcd members here log nothing to a journal; `playground status` shows how they are.\n',
+	ssh: 'there is no other machine to log in to: this terminal already reaches every etcd member.\n',
+	apt: 'etcdctl is already installed in this terminal.\n',
+	'apt-get': 'etcdctl is already installed in this terminal.\n',
+	yum: 'etcdctl is already installed in this terminal.\n'
+};
+
+const ELSEWHERE = [
+	'kubectl',
+	'oc',
+	'kind',
+	'minikube',
+	'kubeadm',
+	'podman',
+	'docker',
+	'crictl',
+	'systemctl',
+	'journalctl',
+	'ssh',
+	'apt',
+	'apt-get',
+	'yum'
+];
+
+export function playgroundCommands(host: CommandHost, inv: Invocation): Command[] {
+	return [
+		etcdctlCommand(host, inv),
+		playgroundCommand(host),
+		sudoCommand(),
+		sleepCommand(inv),
+		historyCommand(host),
+		...ELSEWHERE.map(elsewhereCommand)
+	];
+}
+
+/** Commands the session adds, for completion and help. */
+export const PLAYGROUND_COMMAND_NAMES = [
+	'etcdctl',
+	'playground',
+	'sudo',
+	'sleep',
+	'history',
+	...ELSEWHERE
+];
