@@ -339,6 +339,20 @@ describe('hash and hashKV', () => {
 	});
 });
 
+describe('hashKV keep rule', () => {
+	it('records at or below the compact revision count only if rev still needs them', () => {
+		const hashAt4 = (v: string) => {
+			const { store } = newStore();
+			put(store, 'b', '1'); // 2
+			put(store, 'a', v); // 3
+			store.compact(3);
+			put(store, 'a', '2'); // 4: a@3 is no longer needed at 4
+			return store.hashKV(4).hash;
+		};
+		expect(hashAt4('x')).toBe(hashAt4('y'));
+	});
+});
+
 describe('quota', () => {
 	it('a write that would exceed the quota raises NOSPACE and fails; deletes still work', () => {
 		const alarms: string[] = [];
