@@ -291,10 +291,11 @@ export class ShellSession {
 			this.fg.direct = null;
 			signal?.removeEventListener('abort', onAbort);
 		}
+		const aborted = controller.signal.aborted;
 		this.write(result.stdout, 'stdout');
-		this.write(result.stderr, 'stderr');
+		this.write(aborted ? quietAbort(result.stderr) : result.stderr, 'stderr');
 		// just-bash reports an aborted exec as a timeout (124); bash reports Ctrl-C as 130.
-		if (controller.signal.aborted && result.exitCode === 124) result.exitCode = 130;
+		if (aborted && result.exitCode === 124) result.exitCode = 130;
 		if (isExit(ast)) this.exited = true;
 		else this.carry(result, ast);
 		return result.exitCode;
@@ -330,9 +331,10 @@ export class ShellSession {
 		const job = new JobImpl(id, pid, text.trim(), () => inv.controller.abort());
 		job.done = bash.exec(text, { signal: inv.controller.signal }).then(
 			(r) => {
+				const aborted = inv.controller.signal.aborted;
 				this.write(r.stdout, 'stdout', id);
-				this.write(r.stderr, 'stderr', id);
-				return inv.controller.signal.aborted && r.exitCode === 124 ? 130 : r.exitCode;
+				this.write(aborted ? quietAbort(r.stderr) : r.stderr, 'stderr', id);
+				return aborted && r.exitCode === 124 ? 130 : r.exitCode;
 			},
 			(e: unknown) => {
 				this.write(`bash: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr', id);
@@ -349,6 +351,11 @@ export class ShellSession {
 		this.jobList.push(job);
 		if (this.opts.interactive) this.write(`[${id}] ${pid}\n`, 'stdout');
 	}
+}
+
+/** bash prints nothing of its own when Ctrl-C stops a command; just-bash says it aborted. */
+function quietAbort(stderr: string): string {
+	return stderr.replace(/bash: execution aborted\n?$/, '');
 }
 
 class JobImpl implements Job {

@@ -1,0 +1,120 @@
+/**
+ * Random lines (shell-ish tokens, stray quotes, heredoc openers, `&`, control characters) never
+ * throw out of the session, never hang past their Ctrl-C, and leave the shell usable: a variable
+ * set before the storm is still there afterwards and commands still run.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { ShellSession } from '../../../src/lib/shell/session';
+
+const TOKENS = [
+	'echo',
+	'etcdctl',
+	'playground',
+	'sudo',
+	'kubectl',
+	'cat',
+	'jq',
+	'awk',
+	'sed',
+	'grep',
+	'wc',
+	'head',
+	'sort',
+	'cut',
+	'sleep',
+	'for',
+	'in',
+	'do',
+	'done',
+	'if',
+	'then',
+	'fi',
+	'while',
+	'true',
+	'false',
+	'exit',
+	'export',
+	'cd',
+	'X=1',
+	'$X',
+	'$(',
+	')',
+	'$((',
+	'))',
+	'`',
+	'"',
+	"'",
+	'|',
+	'||',
+	'&&',
+	'&',
+	';',
+	'>',
+	'>>',
+	'<',
+	'2>&1',
+	'<<EOF',
+	'EOF',
+	'{',
+	'}',
+	'(',
+	')',
+	'[',
+	']',
+	'\\',
+	'#',
+	'*',
+	'~',
+	'-n',
+	'--prefix',
+	'.kvs[]',
+	'@base64d',
+	'/tmp/x',
+	'history',
+	'clear',
+	'\n',
+	'\t'
+];
+
+const line = fc.oneof(
+	fc.array(fc.constantFrom(...TOKENS), { maxLength: 12 }).map((t) => t.join(' ')),
+	fc.string({ maxLength: 40 }),
+	fc.string({ unit: 'binary', maxLength: 20 })
+);
+
+const FUZZ_PLAYGROUND = async () => 2;
+const FUZZ_ETCDCTL = async () => 1;
+
+describe('fuzzed lines', () => {
+	it('never throw, hang or break the session', { timeout: 60_000 }, async () => {
+		let out = '';
+		const session = await ShellSession.create({
+			write: (t) => (out += t),
+			control: FUZZ_PLAYGROUND,
+			etcdctl: FUZZ_ETCDCTL
+		});
+		await session.run('KEEP=kept');
+		await fc.assert(
+			fc.asyncProperty(fc.array(line, { minLength: 1, maxLength: 5 }), async (lines) => {
+				for (const l of lines) {
+					if (/\bKEEP\b/.test(l)) continue;
+					const ctl = new AbortController();
+					const timer = setTimeout(() => ctl.abort(), 200);
+					const started = Date.now();
+					const code = await session.run(l, { signal: ctl.signal });
+					clearTimeout(timer);
+					expect(Number.isInteger(code)).toBe(true);
+					expect(Date.now() - started).toBeLessThan(5000);
+					expect(typeof session.isComplete(l)).toBe('boolean');
+				}
+				await session.stopJobs();
+			}),
+			{ numRuns: 150, seed: 20261122 }
+		);
+		await session.stopJobs();
+		out = '';
+		expect(await session.run('echo "$KEEP" && echo still fine')).toBe(0);
+		expect(out).toBe('kept\nstill fine\n');
+	});
+});
