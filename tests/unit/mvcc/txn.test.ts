@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { b, errorOf, get, newStore, pairs, put, s } from './helpers';
-import type { Compare, RequestOp, TxnRequest } from '$lib/engine/api/types';
+import type {
+	Compare,
+	DeleteRangeResponse,
+	PutResponse,
+	RangeResponse,
+	RequestOp,
+	TxnRequest
+} from '$lib/engine/api/types';
 import { checkRequestSize, MAX_REQUEST_BYTES, requestSize } from '$lib/engine/mvcc/validate';
 
 const P = (k: string, v: string): RequestOp => ({ request_put: { key: b(k), value: b(v) } });
@@ -77,11 +84,11 @@ describe('txn ops', () => {
 		expect(r.header.revision).toBe(3);
 		expect(store.currentRevision).toBe(3);
 		const [r0, r1, r2, r3, r4] = r.responses as [
-			{ response_range: { kvs: []; header: { revision: number } } },
-			{ response_put: { header: { revision: number } } },
-			{ response_range: { kvs: []; header: { revision: number } } },
-			{ response_delete_range: { deleted: number; header: { revision: number } } },
-			{ response_range: { kvs: [] } }
+			{ response_range: RangeResponse },
+			{ response_put: PutResponse },
+			{ response_range: RangeResponse },
+			{ response_delete_range: DeleteRangeResponse },
+			{ response_range: RangeResponse }
 		];
 		expect(r0.response_range.header.revision).toBe(2);
 		expect(r1.response_put.header.revision).toBe(3);
