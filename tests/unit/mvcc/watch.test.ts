@@ -179,3 +179,31 @@ describe('watch', () => {
 		expect(events()).toEqual([['DELETE a=@4', 'DELETE b=@4']]);
 	});
 });
+
+describe('watch across a snapshot restore', () => {
+	it('watchers catch up from the new history; a compacted one is canceled', () => {
+		const { store, stream, got, events } = setup();
+		put(store, 'a', '1'); // 2
+		stream.watch({ key: b('a') });
+		const id2 = stream.watch({ key: b('z') });
+		const source = newStore().store;
+		put(source, 'a', '1'); // 2
+		put(source, 'a', '2'); // 3
+		put(source, 'z', '1'); // 4
+		put(source, 'a', '3'); // 5
+		store.restore(source.snapshot());
+		expect(events()).toEqual([['PUT a=2@3', 'PUT a=3@5'], ['PUT z=1@4']]);
+		put(store, 'a', '4');
+		expect(events().at(-1)).toEqual(['PUT a=4@6']);
+		// A snapshot compacted past what a watcher waits for cancels it.
+		const later = newStore().store;
+		for (let i = 0; i < 8; i++) put(later, 'z', String(i));
+		later.compact(9);
+		store.restore(later.snapshot());
+		expect(got.filter((r) => r.canceled).map((r) => [r.watch_id, r.compact_revision])).toEqual([
+			[0, 9],
+			[id2, 9]
+		]);
+		expect(stream.ids).toEqual([]);
+	});
+});

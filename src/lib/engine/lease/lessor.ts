@@ -66,8 +66,8 @@ export class Lessor implements LeaseHooks {
 	 * Returns the granted TTL. Persists the lease with the store's next batch.
 	 */
 	grant(id: bigint, ttl: number): { ID: bigint; TTL: number } {
-		if (ttl > MAX_LEASE_TTL) throw Errors.LeaseTTLTooLarge();
 		if (id === 0n) throw Errors.LeaseNotFound();
+		if (ttl > MAX_LEASE_TTL) throw Errors.LeaseTTLTooLarge();
 		if (this.leaseMap.has(id)) throw Errors.LeaseExist();
 		this.store.checkQuota(LEASE_OVERHEAD);
 		const l: Lease = {

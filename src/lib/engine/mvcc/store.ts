@@ -158,6 +158,7 @@ export class MvccStore {
 	private compactRev = 0;
 	private meta: BackendMeta = emptyMeta();
 	private listeners: CommitListener[] = [];
+	private restoreListeners: (() => void)[] = [];
 	private lessor: LeaseHooks | null = null;
 	private liveBytes = EMPTY_DB_BYTES;
 	private fileBytes = EMPTY_DB_BYTES;
@@ -250,6 +251,14 @@ export class MvccStore {
 
 	setLessor(lessor: LeaseHooks | null): void {
 		this.lessor = lessor;
+	}
+
+	/** Called after restore(): the watch layer re-syncs its watchers from the new history. */
+	onRestore(listener: () => void): () => void {
+		this.restoreListeners.push(listener);
+		return () => {
+			this.restoreListeners = this.restoreListeners.filter((l) => l !== listener);
+		};
 	}
 
 	onCommit(listener: CommitListener): () => void {
@@ -736,8 +745,8 @@ export class MvccStore {
 
 	/**
 	 * Replaces the whole state with `contents` (a raft snapshot); the next batch rewrites the
-	 * backend from scratch. Commit listeners are not told: watchers must be re-synced by the
-	 * caller, as etcd does after a snapshot.
+	 * backend from scratch. The lessor reloads; restore listeners (the watch layer) re-sync
+	 * every watcher from the new history, as etcd's watchableStore does after a snapshot.
 	 */
 	restore(contents: BackendContents): void {
 		this.rebuild(contents);
@@ -748,6 +757,7 @@ export class MvccStore {
 		for (const l of this.leaseRecords.values()) p.leasePuts.set(l.id, { ...l });
 		this.pending = p;
 		this.lessor?.restored();
+		for (const l of this.restoreListeners) l();
 	}
 
 	private rebuild(contents: BackendContents): void {

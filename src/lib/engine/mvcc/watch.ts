@@ -57,6 +57,22 @@ export class WatchableStore {
 	constructor(store: MvccStore) {
 		this.store = store;
 		store.onCommit((rev, events) => this.notify(rev, events));
+		store.onRestore(() => this.resync());
+	}
+
+	/**
+	 * After the store was replaced by a snapshot, every watcher catches up again from the
+	 * revision it was waiting for (or is canceled if the snapshot compacted it away).
+	 */
+	private resync(): void {
+		const all = [...this.ranged];
+		for (const set of this.byKey.values()) all.push(...set);
+		this.byKey.clear();
+		this.ranged.clear();
+		for (const w of all) {
+			if (w.minRev > this.store.currentRevision) this.add(w);
+			else if (!this.catchUp(w)) w.stream.drop(w.id);
+		}
 	}
 
 	newStream(sink: WatchSink): WatchStream {
@@ -271,6 +287,11 @@ export class WatchStream {
 		for (const w of this.watchers.values()) this.hub.remove(w);
 		this.watchers.clear();
 		this.closed = true;
+	}
+
+	/** @internal Forgets a watcher the hub canceled. */
+	drop(id: number): void {
+		this.watchers.delete(id);
 	}
 
 	/** @internal Filters, adds prev_kv and sends events; nothing if every event was filtered. */
