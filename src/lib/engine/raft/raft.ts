@@ -98,7 +98,7 @@ export class Raft {
 	/** Index of the latest conf change proposed; a new one waits until it is applied. */
 	pendingConfIndex = 0;
 	uncommittedSize = 0;
-	readonly readOnly = new ReadOnly();
+	readOnly = new ReadOnly();
 	/** ReadIndex requests that arrived before this leader committed an entry of its term. */
 	pendingReadIndexMessages: Message[] = [];
 
@@ -323,6 +323,8 @@ export class Raft {
 		this.pendingConfIndex = 0;
 		this.uncommittedSize = 0;
 		this.pendingReadIndexMessages = [];
+		// Reads confirmed by heartbeats of an earlier term must never complete in a later one.
+		this.readOnly = new ReadOnly();
 	}
 
 	resetRandomizedElectionTimeout(): void {
