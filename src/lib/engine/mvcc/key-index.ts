@@ -67,6 +67,9 @@ export class KeyIndex {
 
 	/** The live (non-tombstone) record at `atRev`, if the key existed then. */
 	get(atRev: number): RevisionRecord | undefined {
+		// Fast path: reading at or after the newest revision of a live key.
+		const cur = this.generations[this.generations.length - 1].revs;
+		if (cur.length > 0 && cur[cur.length - 1].main <= atRev) return cur[cur.length - 1];
 		const g = this.findGeneration(atRev);
 		if (!g) return undefined;
 		for (let i = g.revs.length - 1; i >= 0; i--) {

@@ -29,6 +29,7 @@ import { Errors } from '../api/errors';
 import { EMPTY, bytesKey, compareBytes } from '../util/bytes';
 import { Crc32c } from './crc32c';
 import { KeyIndex, type RevisionRecord } from './key-index';
+import { SortedKeys } from './sorted-keys';
 import {
 	emptyMeta,
 	compareRevision,
@@ -149,8 +150,8 @@ export class WriteTxn {
 
 export class MvccStore {
 	private index = new Map<string, KeyIndex>();
-	/** Every bytesKey in the index, sorted (bytesKey order is byte order). */
-	private keys: string[] = [];
+	/** The same key indexes in key order. */
+	private keys = new SortedKeys();
 	/** Every revision record still stored, sorted by (main, sub). */
 	private history: RevisionRecord[] = [];
 	private leaseRecords = new Map<bigint, LeaseRecord>();
@@ -290,10 +291,10 @@ export class MvccStore {
 	/** Every live kv at the current revision with a lease (the lessor rebuilds from it). */
 	leasedKeys(): { key: Bytes; lease: bigint }[] {
 		const out: { key: Bytes; lease: bigint }[] = [];
-		for (const k of this.keys) {
-			const r = this.index.get(k)!.get(this.currentRev);
+		this.keys.scan('', '', (ki) => {
+			const r = ki.get(this.currentRev);
 			if (r && r.kv.lease !== 0n) out.push({ key: r.kv.key, lease: r.kv.lease });
-		}
+		});
 		return out;
 	}
 
@@ -319,19 +320,17 @@ export class MvccStore {
 			const r = this.index.get(start)?.get(rev);
 			if (r) {
 				count = 1;
-				if (!o.countOnly && (o.limit <= 0 || o.limit >= 1)) kvs.push(copyKv(r.kv));
+				if (!o.countOnly) kvs.push(copyKv(r.kv));
 			}
 			return { kvs, count, rev: curRev };
 		}
 		const limit = o.countOnly ? 0 : o.limit > 0 ? o.limit : Infinity;
-		for (let i = this.lowerBoundKey(start); i < this.keys.length; i++) {
-			const k = this.keys[i];
-			if (end !== '' && k >= end) break;
-			const r = this.index.get(k)!.get(rev);
-			if (!r) continue;
+		this.keys.scan(start, end, (ki) => {
+			const r = ki.get(rev);
+			if (!r) return;
 			count++;
 			if (kvs.length < limit) kvs.push(copyKv(r.kv));
-		}
+		});
 		return { kvs, count, rev: curRev };
 	}
 
@@ -488,12 +487,9 @@ export class MvccStore {
 			const ki = this.index.get(start);
 			if (ki?.get(atRev)) victims.push(ki);
 		} else {
-			for (let i = this.lowerBoundKey(start); i < this.keys.length; i++) {
-				const k = this.keys[i];
-				if (end !== '' && k >= end) break;
-				const ki = this.index.get(k)!;
+			this.keys.scan(start, end, (ki) => {
 				if (ki.get(atRev)) victims.push(ki);
-			}
+			});
 		}
 		for (const ki of victims) {
 			const prev = ki.get(atRev)!;
@@ -646,7 +642,7 @@ export class MvccStore {
 				emptied = true;
 			}
 		}
-		if (emptied) this.keys = this.keys.filter((k) => this.index.has(k));
+		if (emptied) this.keys.filter((ki) => !ki.isEmpty());
 		const cut = this.lowerBoundHistory(rev + 1);
 		const kept: RevisionRecord[] = [];
 		for (let i = 0; i < cut; i++) {
@@ -785,7 +781,9 @@ export class MvccStore {
 			else ki.put(r);
 		}
 		for (const [k, ki] of this.index) if (ki.isEmpty()) this.index.delete(k);
-		this.keys = [...this.index.keys()].sort();
+		this.keys = SortedKeys.fromSorted(
+			[...this.index.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+		);
 		const last = revisions.length > 0 ? revisions[revisions.length - 1].main : 1;
 		this.currentRev = Math.max(1, last, this.compactRev);
 		this.liveBytes = bytes;
@@ -801,20 +799,7 @@ export class MvccStore {
 
 	private insertKey(ki: KeyIndex): void {
 		this.index.set(ki.key, ki);
-		const i = this.lowerBoundKey(ki.key);
-		if (i === this.keys.length) this.keys.push(ki.key);
-		else this.keys.splice(i, 0, ki.key);
-	}
-
-	private lowerBoundKey(k: string): number {
-		let lo = 0;
-		let hi = this.keys.length;
-		while (lo < hi) {
-			const mid = (lo + hi) >>> 1;
-			if (this.keys[mid] < k) lo = mid + 1;
-			else hi = mid;
-		}
-		return lo;
+		this.keys.insert(ki);
 	}
 
 	private lowerBoundHistory(main: number): number {
