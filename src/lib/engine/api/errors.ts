@@ -110,6 +110,10 @@ export const Errors = {
 		'Unavailable',
 		'etcdserver: request timed out, possibly due to connection lost'
 	),
+	TimeoutLeaderTransfer: def(
+		'DeadlineExceeded',
+		'etcdserver: request timed out, leader transfer took too long'
+	),
 	Unhealthy: def('Unavailable', 'etcdserver: unhealthy cluster'),
 	Corrupt: def('DataLoss', 'etcdserver: corrupt cluster'),
 	NotSupportedForLearner: def('Unavailable', 'etcdserver: rpc not supported for learner'),
