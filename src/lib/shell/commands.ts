@@ -22,6 +22,18 @@ export interface CommandHost {
 	readonly readLine?: (prompt: string) => Promise<string | null>;
 	history(): readonly string[];
 	clearHistory(): void;
+	/** Background jobs, oldest first. */
+	jobs(): readonly JobView[];
+}
+
+/** What job-control commands see of a background job. */
+export interface JobView {
+	readonly id: number;
+	readonly pid: number;
+	readonly command: string;
+	readonly running: boolean;
+	readonly done: Promise<number>;
+	stop(): void;
 }
 
 /**
@@ -219,6 +231,131 @@ function historyCommand(host: CommandHost): Command {
 	};
 }
 
+/** `%N`, `%%`/`%+` (the latest job) or a job's PID. */
+function findJob(host: CommandHost, spec: string | undefined): JobView | undefined {
+	const jobs = host.jobs();
+	if (spec === undefined || spec === '%%' || spec === '%+' || spec === '%') {
+		return [...jobs].reverse().find((j) => j.running);
+	}
+	if (/^%\d+$/.test(spec)) return jobs.find((j) => j.id === Number(spec.slice(1)));
+	if (/^\d+$/.test(spec)) return jobs.find((j) => j.pid === Number(spec));
+	return undefined;
+}
+
+/** bash's `jobs`: `[2]+  Running                 cmd &`, + the latest job, - the one before. */
+function jobsCommand(host: CommandHost): Command {
+	return {
+		name: 'jobs',
+		trusted: true,
+		async execute(args) {
+			const running = host.jobs().filter((j) => j.running);
+			const pids = args.includes('-p');
+			let text = '';
+			running.forEach((j, i) => {
+				const mark = i === running.length - 1 ? '+' : i === running.length - 2 ? '-' : ' ';
+				text += pids ? `${j.pid}\n` : `[${j.id}]${mark}  ${'Running'.padEnd(24)}${j.command} &\n`;
+			});
+			return ok(text);
+		}
+	};
+}
+
+/** `kill [-SIGNAL] %N|PID...`: any signal stops a job (as SIGTERM/SIGINT/SIGKILL would). */
+function killCommand(host: CommandHost): Command {
+	return {
+		name: 'kill',
+		trusted: true,
+		async execute(args) {
+			const specs = args.filter((a) => !a.startsWith('-'));
+			if (specs.length === 0) {
+				return ok(
+					'',
+					'kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n',
+					2
+				);
+			}
+			let err = '';
+			const stopped: Promise<number>[] = [];
+			for (const spec of specs) {
+				const job = findJob(host, spec);
+				if (!job || !job.running) {
+					err += spec.startsWith('%')
+						? `bash: kill: ${spec}: no such job\n`
+						: /^\d+$/.test(spec)
+							? `bash: kill: (${spec}) - No such process\n`
+							: `bash: kill: ${spec}: arguments must be process or job IDs\n`;
+					continue;
+				}
+				job.stop();
+				stopped.push(job.done);
+			}
+			await Promise.all(stopped);
+			return ok('', err, err ? 1 : 0);
+		}
+	};
+}
+
+/**
+ * `wait` is a just-bash builtin (which knows nothing of our jobs), and builtins come before
+ * registered commands, so the session renames `wait` in each parsed line to this command.
+ */
+export const WAIT_COMMAND = 'playground-wait';
+
+/** `wait [%N|PID]`: until the jobs end (Ctrl-C stops waiting); the last one's status. */
+function waitCommand(host: CommandHost, inv: Invocation): Command {
+	return {
+		name: WAIT_COMMAND,
+		trusted: true,
+		async execute(args, ctx) {
+			const jobs = args.length
+				? args.map((a) => findJob(host, a))
+				: host.jobs().filter((j) => j.running);
+			const signal = combinedSignal(inv.signal(), ctx.signal);
+			let status = 0;
+			for (const job of jobs) {
+				if (!job) {
+					status = 127;
+					continue;
+				}
+				const aborted = new Promise<'aborted'>((resolve) => {
+					if (signal.aborted) resolve('aborted');
+					signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+				});
+				const r = await Promise.race([job.done, aborted]);
+				if (r === 'aborted') return ok('', '', 130);
+				status = r;
+			}
+			return ok('', '', status);
+		}
+	};
+}
+
+/** `fg [%N]`: the job's command is shown, then waited for; Ctrl-C stops the job itself. */
+function fgCommand(host: CommandHost, inv: Invocation): Command {
+	return {
+		name: 'fg',
+		trusted: true,
+		async execute(args, ctx) {
+			const job = findJob(host, args[0]);
+			if (!job || !job.running) {
+				return ok('', `bash: fg: ${args[0] ?? 'current'}: no such job\n`, 1);
+			}
+			const direct = inv.takeDirect();
+			if (direct) direct(`${job.command}\n`, 'stdout');
+			const signal = combinedSignal(inv.signal(), ctx.signal);
+			const onAbort = () => job.stop();
+			signal.addEventListener('abort', onAbort, { once: true });
+			if (signal.aborted) job.stop();
+			try {
+				const code = await job.done;
+				return ok(direct ? '' : `${job.command}\n`, '', code);
+			} finally {
+				signal.removeEventListener('abort', onAbort);
+			}
+		}
+	};
+}
+
 const NO_KUBERNETES =
 	'there is no Kubernetes in this playground, only its etcd cluster.\n' +
 	'Run etcdctl here directly: the ETCDCTL_* variables and certificate flags from the guides work as they are.\n';
@@ -302,6 +439,10 @@ export function playgroundCommands(host: CommandHost, inv: Invocation): Command[
 		sudoCommand(),
 		sleepCommand(inv),
 		historyCommand(host),
+		jobsCommand(host),
+		killCommand(host),
+		waitCommand(host, inv),
+		fgCommand(host, inv),
 		...ELSEWHERE.map(elsewhereCommand)
 	];
 }

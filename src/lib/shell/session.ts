@@ -18,7 +18,13 @@
  */
 import type { Bash, BashExecResult, InMemoryFs, ScriptNode, StatementNode } from 'just-bash';
 import type { ClientFactory } from '../client/types';
-import { playgroundCommands, type CommandHost, type Invocation, type Sink } from './commands';
+import {
+	playgroundCommands,
+	WAIT_COMMAND,
+	type CommandHost,
+	type Invocation,
+	type Sink
+} from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
 
 type JustBash = typeof import('just-bash');
@@ -77,6 +83,8 @@ interface BashState {
 	cwd: string;
 	previousDir: string;
 	lastExitCode: number;
+	/** `$!` */
+	lastBackgroundPid: number;
 	functions: Map<string, unknown>;
 	arrays?: Map<string, unknown>;
 	exportedVars: Set<string>;
@@ -146,7 +154,8 @@ export class ShellSession {
 			now,
 			readLine: opts.readLine,
 			history: () => this.lines,
-			clearHistory: () => void this.lines.splice(0)
+			clearHistory: () => void this.lines.splice(0),
+			jobs: () => this.jobList
 		};
 		this.bash = this.makeBash(this.fg);
 	}
@@ -261,12 +270,17 @@ export class ShellSession {
 	}
 
 	private makeBash(inv: ShellInvocation): Bash {
-		return new this.jb.Bash({
+		const bash = new this.jb.Bash({
 			fs: this.fs,
 			cwd: this.opts.cwd ?? '/root',
 			env: { HOME: '/root', USER: 'root', LOGNAME: 'root', ...this.opts.env },
 			customCommands: playgroundCommands(this.host, inv)
 		});
+		bash.registerTransformPlugin({
+			name: 'playground-wait',
+			transform: ({ ast }) => ({ ast: renameWait(ast) })
+		});
+		return bash;
 	}
 
 	private async foreground(
@@ -349,6 +363,7 @@ export class ShellSession {
 			}
 		});
 		this.jobList.push(job);
+		stateOf(this.bash).lastBackgroundPid = pid;
 		if (this.opts.interactive) this.write(`[${id}] ${pid}\n`, 'stdout');
 	}
 }
@@ -383,8 +398,8 @@ function copyState(from: BashState, to: BashState): void {
 }
 
 /**
- * True when the script is one etcdctl command (possibly behind sudo) whose output goes to the
- * terminal: no pipe, no redirection, no `$(...)` that would run etcdctl into a variable.
+ * True when the script is one etcdctl command (possibly behind sudo), or `fg`, whose output goes
+ * to the terminal: no pipe, no redirection, no `$(...)` that would run etcdctl into a variable.
  */
 function printsLive(ast: ScriptNode): boolean {
 	if (ast.statements.length !== 1) return false;
@@ -398,11 +413,28 @@ function printsLive(ast: ScriptNode): boolean {
 	const literal = (w: { parts: { type: string; value?: string }[] }) =>
 		w.parts.length === 1 && w.parts[0].type === 'Literal' ? w.parts[0].value : undefined;
 	const name = literal(cmd.name);
-	if (name === 'etcdctl') return true;
+	if (name === 'etcdctl' || name === 'fg') return true;
 	return name === 'sudo' && cmd.args.some((a) => literal(a) === 'etcdctl');
 }
 
 /** A top-level `exit` ends the shell; just-bash then returns the state the line started with. */
+/** Points every `wait` command at WAIT_COMMAND (see commands.ts). */
+function renameWait<T>(node: T): T {
+	const seen = new Set<unknown>();
+	const visit = (n: unknown): void => {
+		if (!n || typeof n !== 'object' || seen.has(n)) return;
+		seen.add(n);
+		const cmd = n as { type?: string; name?: { parts?: { type: string; value?: string }[] } };
+		const part = cmd.type === 'SimpleCommand' ? cmd.name?.parts : undefined;
+		if (part?.length === 1 && part[0].type === 'Literal' && part[0].value === 'wait') {
+			part[0].value = WAIT_COMMAND;
+		}
+		for (const v of Object.values(n)) visit(v);
+	};
+	visit(node);
+	return node;
+}
+
 function isExit(ast: ScriptNode | null): boolean {
 	if (!ast) return false;
 	return ast.statements.some((s) =>

@@ -145,6 +145,47 @@ describe('background jobs', () => {
 	});
 });
 
+describe('job control', () => {
+	it('lists jobs, sets $!, and stops them with kill %N or kill PID', async () => {
+		const sh = await shell();
+		await sh.run('sleep 100 &');
+		expect((await sh.run('echo $!')).out).toBe('4243\n');
+		await sh.run('sleep 200 &');
+		expect((await sh.run('jobs')).out).toBe(
+			'[1]-  Running                 sleep 100 &\n[2]+  Running                 sleep 200 &\n'
+		);
+		expect((await sh.run('jobs -p')).out).toBe('4243\n4244\n');
+		expect(await sh.run('kill %1')).toEqual({ out: '', code: 0 });
+		expect((await sh.run('jobs')).out).toBe('[2]+  Running                 sleep 200 &\n');
+		expect(await sh.run('kill 4244')).toEqual({ out: '', code: 0 });
+		expect(sh.session.runningJobs()).toHaveLength(0);
+		expect(await sh.run('kill %1')).toEqual({ out: 'bash: kill: %1: no such job\n', code: 1 });
+		expect(await sh.run('kill 99')).toEqual({
+			out: 'bash: kill: (99) - No such process\n',
+			code: 1
+		});
+		expect((await sh.run('kill')).code).toBe(2);
+	});
+
+	it('waits for jobs, with their status', async () => {
+		const sh = await shell();
+		await sh.run('(sleep 0.05; exit 3) &');
+		expect(await sh.run('wait %1')).toEqual({ out: '', code: 3 });
+		await sh.run('sleep 0.05 && echo waited &');
+		expect(await sh.run('wait')).toEqual({ out: 'waited\n', code: 0 });
+	});
+
+	it('brings a job to the foreground with fg, where Ctrl-C stops it', async () => {
+		const sh = await shell();
+		await sh.run('sleep 100 &');
+		const ctl = new AbortController();
+		setTimeout(() => ctl.abort(), 30);
+		expect(await sh.run('fg', ctl.signal)).toEqual({ out: 'sleep 100\n', code: 130 });
+		expect(sh.session.runningJobs()).toHaveLength(0);
+		expect((await sh.run('fg')).code).toBe(1);
+	});
+});
+
 describe('interrupting', () => {
 	it('aborts a foreground sleep on the signal (Ctrl-C) with 130', async () => {
 		const sh = await shell();
