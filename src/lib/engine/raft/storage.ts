@@ -42,10 +42,44 @@ function cloneConfState(cs: ConfState): ConfState {
 	return { voters: [...cs.voters], learners: [...cs.learners] };
 }
 
+/** Everything a MemoryStorage holds, for persistent storages that mirror one in memory. */
+export interface StorageState {
+	hardState: HardState;
+	snapshot: Snapshot;
+	/** Index and term of the last compacted entry (the dummy entry). */
+	compacted: { index: number; term: number };
+	/** Entries after `compacted.index`, contiguous. */
+	entries: Entry[];
+}
+
 export class MemoryStorage implements Storage {
 	private hardState: HardState = EMPTY_HARD_STATE;
 	private snap: Snapshot = emptySnapshot();
 	private ents: Entry[] = [{ term: 0, index: 0, type: 'Normal', data: new Uint8Array(0) }];
+
+	/** Rebuilds a storage from saved state (see StorageState). */
+	static fromState(st: StorageState): MemoryStorage {
+		const m = new MemoryStorage();
+		m.hardState = { ...st.hardState };
+		m.snap = st.snapshot;
+		const { index, term } = st.compacted;
+		m.ents = [{ index, term, type: 'Normal', data: new Uint8Array(0) }];
+		st.entries.forEach((e, i) => {
+			if (e.index !== index + 1 + i) panic(`saved entries are not contiguous at ${e.index}`);
+		});
+		m.ents = m.ents.concat(st.entries);
+		return m;
+	}
+
+	/** The saved state, for tests and persistent mirrors. */
+	state(): StorageState {
+		return {
+			hardState: this.hardState,
+			snapshot: this.snap,
+			compacted: { index: this.ents[0].index, term: this.ents[0].term },
+			entries: this.ents.slice(1)
+		};
+	}
 
 	initialState(): InitialState {
 		return { hardState: this.hardState, confState: cloneConfState(this.snap.metadata.confState) };

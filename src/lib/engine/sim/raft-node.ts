@@ -167,12 +167,33 @@ export class RaftSimNode implements SimNode<Message> {
 		}
 		this.rn.advance(rd);
 		this.maybeSnapshot();
+		const messages = rd.messages.map((m) => (m.type === 'MsgSnap' ? this.freshSnapshot(m) : m));
 		if (this.removed) {
 			// An etcd member that applied its own removal shuts down.
 			this.alive = false;
 			this.pending = undefined;
 		}
-		return rd.messages;
+		return messages;
+	}
+
+	/**
+	 * Like etcd's createMergedSnapshotMessage: the MsgSnap raft asked for carries the state as
+	 * applied now (index, term and configuration of the latest applied entry), not the older
+	 * snapshot in storage, so a member added since that snapshot finds itself in it.
+	 */
+	private freshSnapshot(m: Message): Message {
+		const index = this.appliedIndex;
+		const old = m.snapshot!;
+		if (index <= old.metadata.index || index > this.storage.lastIndex()) return m;
+		const snapshot = {
+			data: this.stateData(),
+			metadata: { index, term: this.storage.term(index), confState: this.rn.status().config }
+		};
+		return { ...m, snapshot };
+	}
+
+	private stateData(): Uint8Array {
+		return utf8(`${this.appliedIndex}:${this.hash}:${[...this.removedIds].join(',')}`);
 	}
 
 	private restoreState(data: Uint8Array, index: number): void {
@@ -189,11 +210,7 @@ export class RaftSimNode implements SimNode<Message> {
 		if (applied <= this.storage.snapshot().metadata.index || applied > this.storage.lastIndex())
 			return;
 		const cs = this.rn.status().config;
-		this.storage.createSnapshot(
-			applied,
-			cs,
-			utf8(`${applied}:${this.hash}:${[...this.removedIds].join(',')}`)
-		);
+		this.storage.createSnapshot(applied, cs, this.stateData());
 		const compactTo = applied - this.opts.compactionSlack;
 		if (compactTo > this.storage.firstIndex()) this.storage.compact(compactTo);
 		this.lastSnapshotAt = applied;
