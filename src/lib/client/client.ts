@@ -1,0 +1,384 @@
+/**
+ * The typed client (in the spirit of etcd's clientv3) over any way of reaching members: an
+ * in-process cluster, or Web Workers through comlink. It picks an endpoint, fails over to the
+ * next one when a member is down, applies the dial and command timeouts with etcd's client
+ * errors, logs in when a user is given, streams watches and keeps leases alive.
+ */
+import { EtcdError, Errors } from '../engine/api/errors';
+import type { AlarmType, Permission, WatchResponse } from '../engine/api/types';
+import type { CallOptions, MemberApi } from '../engine/server/api';
+import {
+	ClientError,
+	type ClientFactory,
+	type ClientOptions,
+	type EtcdClient,
+	type KeepAliveHandle,
+	type WatchHandle
+} from './types';
+
+/** How the client reaches members; the host (page, Node cluster) implements it. */
+export interface Connector {
+	/**
+	 * The member an endpoint names (`127.0.0.1:2379`, `http://etcd-2:2379`, ...), or null when no
+	 * member will ever answer there.
+	 */
+	resolve(endpoint: string): string | null;
+	/** The member's API, or null while it is down. */
+	api(member: string): MemberApi | null;
+	/**
+	 * Checks the client's TLS settings against what the member requires; returns the error
+	 * etcdctl would report (or null when the connection may proceed).
+	 */
+	handshake?(member: string, endpoint: string, options: ClientOptions): ClientError | null;
+}
+
+const RETRY_MS = 100;
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+	return new Promise((resolve) => {
+		const t = setTimeout(resolve, ms);
+		signal?.addEventListener('abort', () => {
+			clearTimeout(t);
+			resolve();
+		});
+	});
+}
+
+function deadlineExceeded(): ClientError {
+	return new ClientError('deadline-exceeded', 'context deadline exceeded');
+}
+
+function canceled(): ClientError {
+	return new ClientError('canceled', 'context canceled');
+}
+
+/** Is this error worth trying on another member (the member went away mid-call)? */
+function isMemberGone(e: unknown): boolean {
+	return e instanceof EtcdError && e.message === Errors.Stopped().message;
+}
+
+export function createClientFactory(connector: Connector): ClientFactory {
+	return {
+		async connect(options: ClientOptions): Promise<EtcdClient> {
+			const client = new PlaygroundClient(connector, options);
+			await client.dial();
+			return client;
+		}
+	};
+}
+
+class PlaygroundClient implements EtcdClient {
+	readonly endpoints: readonly string[];
+	private readonly connector: Connector;
+	private readonly options: ClientOptions;
+	private pinned = 0;
+	private token: string | undefined;
+	private closed = false;
+	private readonly keepAlives = new Set<{ stop(): void }>();
+	private readonly watches = new Set<WatchHandle>();
+
+	constructor(connector: Connector, options: ClientOptions) {
+		this.connector = connector;
+		this.options = options;
+		this.endpoints = options.endpoints;
+	}
+
+	/** Waits for a reachable endpoint (up to the dial timeout), then logs in if asked to. */
+	async dial(): Promise<void> {
+		const deadline = Date.now() + this.options.dialTimeoutMs;
+		for (;;) {
+			if (this.options.signal?.aborted) throw canceled();
+			for (let i = 0; i < this.endpoints.length; i++) {
+				const idx = (this.pinned + i) % this.endpoints.length;
+				const ep = this.endpoints[idx];
+				const member = this.connector.resolve(ep);
+				if (member === null) continue;
+				const tlsError = this.connector.handshake?.(member, ep, this.options) ?? null;
+				if (tlsError) throw tlsError;
+				if (this.connector.api(member)) {
+					this.pinned = idx;
+					if (this.options.user !== undefined) await this.login();
+					return;
+				}
+			}
+			if (Date.now() >= deadline) throw deadlineExceeded();
+			await sleep(Math.min(RETRY_MS, Math.max(1, deadline - Date.now())), this.options.signal);
+		}
+	}
+
+	private async login(): Promise<void> {
+		const user = this.options.user ?? '';
+		const resp = await this.call(
+			(api) => api.authenticate(user, this.options.password ?? ''),
+			true
+		);
+		this.token = resp.token;
+	}
+
+	private opts(): CallOptions {
+		return this.token ? { token: this.token } : {};
+	}
+
+	/** Runs `fn` against the pinned member, failing over while members are down. */
+	private async call<T>(
+		fn: (api: MemberApi) => Promise<T>,
+		retryable: boolean,
+		endpoint?: string
+	): Promise<T> {
+		if (this.closed) throw canceled();
+		const deadline = Date.now() + this.options.commandTimeoutMs;
+		let relogged = false;
+		for (;;) {
+			if (this.options.signal?.aborted) throw canceled();
+			const target = this.pick(endpoint);
+			if (target) {
+				try {
+					return await this.withDeadline(fn(target), deadline);
+				} catch (e) {
+					if (
+						e instanceof EtcdError &&
+						e.message === Errors.InvalidAuthToken().message &&
+						!relogged &&
+						this.options.user !== undefined
+					) {
+						relogged = true;
+						await this.login();
+						continue;
+					}
+					if (!(retryable && isMemberGone(e))) throw e;
+				}
+			}
+			if (Date.now() >= deadline) throw deadlineExceeded();
+			await sleep(RETRY_MS, this.options.signal);
+		}
+	}
+
+	private pick(endpoint?: string): MemberApi | null {
+		if (endpoint !== undefined) {
+			const member = this.connector.resolve(endpoint);
+			return member === null ? null : this.connector.api(member);
+		}
+		for (let i = 0; i < this.endpoints.length; i++) {
+			const idx = (this.pinned + i) % this.endpoints.length;
+			const member = this.connector.resolve(this.endpoints[idx]);
+			const api = member === null ? null : this.connector.api(member);
+			if (api) {
+				this.pinned = idx;
+				return api;
+			}
+		}
+		return null;
+	}
+
+	private withDeadline<T>(p: Promise<T>, deadline: number): Promise<T> {
+		return new Promise<T>((resolve, reject) => {
+			const left = Math.max(0, deadline - Date.now());
+			const t = setTimeout(() => reject(deadlineExceeded()), left);
+			const onAbort = () => {
+				clearTimeout(t);
+				reject(canceled());
+			};
+			this.options.signal?.addEventListener('abort', onAbort, { once: true });
+			p.then(
+				(v) => {
+					clearTimeout(t);
+					this.options.signal?.removeEventListener('abort', onAbort);
+					resolve(v);
+				},
+				(e: unknown) => {
+					clearTimeout(t);
+					this.options.signal?.removeEventListener('abort', onAbort);
+					reject(e);
+				}
+			);
+		});
+	}
+
+	// KV ------------------------------------------------------------------------------------
+	range: EtcdClient['range'] = (req) => this.call((a) => a.range(req, this.opts()), true);
+	put: EtcdClient['put'] = (req) => this.call((a) => a.put(req, this.opts()), false);
+	deleteRange: EtcdClient['deleteRange'] = (req) =>
+		this.call((a) => a.deleteRange(req, this.opts()), false);
+	txn: EtcdClient['txn'] = (req) => this.call((a) => a.txn(req, this.opts()), false);
+	compact: EtcdClient['compact'] = (req) => this.call((a) => a.compact(req, this.opts()), false);
+
+	// Watch ---------------------------------------------------------------------------------
+	watch(
+		req: Parameters<EtcdClient['watch']>[0],
+		onResponse: (r: WatchResponse) => void
+	): WatchHandle {
+		let handle: number | null = null;
+		let api: MemberApi | null = null;
+		let canceledByUs = false;
+		let resolveId: (id: number) => void = () => undefined;
+		const id = new Promise<number>((r) => (resolveId = r));
+		const start = async () => {
+			api = await this.call(async (a) => a, true);
+			handle = await api.watch(
+				req,
+				(resp) => {
+					if (resp.created) resolveId(resp.watch_id);
+					if (!canceledByUs || resp.canceled) onResponse(resp);
+				},
+				this.opts()
+			);
+		};
+		const started = start();
+		const h: WatchHandle = {
+			id,
+			cancel: async () => {
+				canceledByUs = true;
+				await started.catch(() => undefined);
+				if (api && handle !== null) await api.watchCancel(handle).catch(() => undefined);
+				this.watches.delete(h);
+			},
+			requestProgress: async () => {
+				await started;
+				if (api && handle !== null) await api.watchProgress(handle);
+			}
+		};
+		started.catch((e: unknown) => {
+			onResponse({
+				header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
+				watch_id: -1,
+				created: false,
+				canceled: true,
+				compact_revision: 0,
+				cancel_reason: e instanceof Error ? e.message : String(e),
+				fragment: false,
+				events: []
+			});
+		});
+		this.watches.add(h);
+		return h;
+	}
+
+	// Lease ---------------------------------------------------------------------------------
+	grant: EtcdClient['grant'] = (ttl, id = 0n) =>
+		this.call((a) => a.leaseGrant(ttl, id, this.opts()), false);
+	revoke: EtcdClient['revoke'] = (id) => this.call((a) => a.leaseRevoke(id, this.opts()), false);
+	keepAliveOnce: EtcdClient['keepAliveOnce'] = async (id) => {
+		const r = await this.call((a) => a.leaseKeepAlive(id, this.opts()), true);
+		if (r.TTL <= 0) throw Errors.LeaseNotFound();
+		return r;
+	};
+	timeToLive: EtcdClient['timeToLive'] = (id, keys) =>
+		this.call((a) => a.leaseTimeToLive(id, keys, this.opts()), true);
+	leases: EtcdClient['leases'] = () => this.call((a) => a.leaseLeases(this.opts()), true);
+
+	keepAlive(
+		id: bigint,
+		onResponse: Parameters<EtcdClient['keepAlive']>[1],
+		onError: (e: Error) => void
+	): KeepAliveHandle {
+		let stopped = false;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const entry = {
+			stop: () => {
+				stopped = true;
+				if (timer) clearTimeout(timer);
+			}
+		};
+		const loop = async () => {
+			if (stopped) return;
+			try {
+				const r = await this.keepAliveOnce(id);
+				if (stopped) return;
+				onResponse(r);
+				// clientv3 renews after a third of the TTL.
+				timer = setTimeout(loop, Math.max(500, (r.TTL * 1000) / 3));
+			} catch (e) {
+				if (stopped) return;
+				entry.stop();
+				this.keepAlives.delete(entry);
+				onError(e instanceof Error ? e : new Error(String(e)));
+			}
+		};
+		this.keepAlives.add(entry);
+		void loop();
+		return {
+			cancel: () => {
+				entry.stop();
+				this.keepAlives.delete(entry);
+			}
+		};
+	}
+
+	// Cluster -------------------------------------------------------------------------------
+	memberList: EtcdClient['memberList'] = (lin = true) =>
+		this.call((a) => a.memberList(lin, this.opts()), true);
+	memberAdd: EtcdClient['memberAdd'] = (urls, learner) =>
+		this.call((a) => a.memberAdd(urls, learner, this.opts()), false);
+	memberRemove: EtcdClient['memberRemove'] = (id) =>
+		this.call((a) => a.memberRemove(id, this.opts()), false);
+	memberUpdate: EtcdClient['memberUpdate'] = (id, urls) =>
+		this.call((a) => a.memberUpdate(id, urls, this.opts()), false);
+	memberPromote: EtcdClient['memberPromote'] = (id) =>
+		this.call((a) => a.memberPromote(id, this.opts()), false);
+
+	// Maintenance (per endpoint) ----------------------------------------------------------------
+	status: EtcdClient['status'] = (ep) => this.call((a) => a.status(this.opts()), false, ep);
+	hash: EtcdClient['hash'] = (ep) => this.call((a) => a.hash(this.opts()), false, ep);
+	hashKV: EtcdClient['hashKV'] = (ep, rev) =>
+		this.call((a) => a.hashKV(rev, this.opts()), false, ep);
+	defragment: EtcdClient['defragment'] = (ep) =>
+		this.call((a) => a.defragment(this.opts()), false, ep);
+	alarmList: EtcdClient['alarmList'] = () => this.call((a) => a.alarmList(this.opts()), true);
+	alarmDisarm: EtcdClient['alarmDisarm'] = (id: bigint, alarm: AlarmType) =>
+		this.call((a) => a.alarmDisarm(id, alarm, this.opts()), false);
+	snapshot: EtcdClient['snapshot'] = (ep) => this.call((a) => a.snapshot(this.opts()), false, ep);
+	moveLeader: EtcdClient['moveLeader'] = (ep, target) =>
+		this.call((a) => a.moveLeader(target, this.opts()), false, ep);
+
+	// Auth ----------------------------------------------------------------------------------
+	private auth(method: Parameters<MemberApi['authCall']>[0], args: unknown[]) {
+		return this.call((a) => a.authCall(method, args, this.opts()), false);
+	}
+	authEnable: EtcdClient['authEnable'] = () => this.auth('authEnable', []);
+	authDisable: EtcdClient['authDisable'] = () => this.auth('authDisable', []);
+	authStatus: EtcdClient['authStatus'] = async () => {
+		const r = await this.auth('authStatus', []);
+		return { header: r.header, enabled: !!r.enabled, authRevision: Number(r.authRevision ?? 0) };
+	};
+	authenticate: EtcdClient['authenticate'] = (name, password) =>
+		this.call((a) => a.authenticate(name, password), false);
+	userAdd: EtcdClient['userAdd'] = (name, password, noPassword) =>
+		this.auth('userAdd', [name, password, noPassword]);
+	userDelete: EtcdClient['userDelete'] = (name) => this.auth('userDelete', [name]);
+	userChangePassword: EtcdClient['userChangePassword'] = (name, pw) =>
+		this.auth('userChangePassword', [name, pw]);
+	userGet: EtcdClient['userGet'] = async (name) => {
+		const r = await this.auth('userGet', [name]);
+		return { header: r.header, roles: (r.roles as string[]) ?? [] };
+	};
+	userList: EtcdClient['userList'] = async () => {
+		const r = await this.auth('userList', []);
+		return { header: r.header, names: ((r.users ?? r.names) as string[]) ?? [] };
+	};
+	userGrantRole: EtcdClient['userGrantRole'] = (user, role) =>
+		this.auth('userGrantRole', [user, role]);
+	userRevokeRole: EtcdClient['userRevokeRole'] = (user, role) =>
+		this.auth('userRevokeRole', [user, role]);
+	roleAdd: EtcdClient['roleAdd'] = (name) => this.auth('roleAdd', [name]);
+	roleDelete: EtcdClient['roleDelete'] = (name) => this.auth('roleDelete', [name]);
+	roleGet: EtcdClient['roleGet'] = async (name) => {
+		const r = await this.auth('roleGet', [name]);
+		return { header: r.header, perm: (r.perm as Permission[]) ?? [] };
+	};
+	roleList: EtcdClient['roleList'] = async () => {
+		const r = await this.auth('roleList', []);
+		return { header: r.header, names: ((r.roles ?? r.names) as string[]) ?? [] };
+	};
+	roleGrantPermission: EtcdClient['roleGrantPermission'] = (role, perm) =>
+		this.auth('roleGrantPermission', [role, perm]);
+	roleRevokePermission: EtcdClient['roleRevokePermission'] = (role, key, end) =>
+		this.auth('roleRevokePermission', [role, key, end]);
+
+	close(): void {
+		this.closed = true;
+		for (const k of this.keepAlives) k.stop();
+		this.keepAlives.clear();
+		for (const w of this.watches) void w.cancel();
+		this.watches.clear();
+	}
+}

@@ -1,0 +1,85 @@
+/**
+ * The in-process cluster for Node: `npm run scenario`, conformance tests and anything else that
+ * needs a real etcd cluster without a browser. Members are EtcdServers in this thread, ticked
+ * by a timer every 100 ms (real time, so leases and timeouts behave as in real etcd).
+ */
+import { createClientFactory } from '../client/client';
+import { LocalCluster } from '../engine/cluster/local-cluster';
+import { runPlayground, type ClusterControl, type MemberState } from '../playground/control';
+import { memberForEndpoint } from '../playground/endpoints';
+import type { ClusterHost, ClusterHostFactory } from '../scenario/host';
+
+const TICK_MS = 100;
+
+export function clusterControl(c: LocalCluster): ClusterControl {
+	return {
+		names: () => c.names(),
+		kill: async (n) => c.kill(n),
+		restart: async (n) => c.start(n),
+		partition: (g) => c.partition(g),
+		heal: () => c.heal(),
+		latency: (ms, m) => c.setLatency(Math.ceil(ms / TICK_MS), m),
+		drop: (r) => c.setDrop(r),
+		addMember: (learner) => c.addMember(learner),
+		removeMember: (n) => c.removeMember(n),
+		status: async (): Promise<MemberState[]> =>
+			c.names().map((name) => {
+				const s = c.server(name);
+				if (!s) return { name, state: 'Down', term: 0, revision: 0, commit: 0, applied: 0 };
+				const i = s.info();
+				return {
+					name,
+					state: i.role === 'Removed' ? 'Removed' : i.isLearner ? 'Learner' : i.role,
+					term: i.term,
+					revision: i.revision,
+					commit: i.commit,
+					applied: i.applied
+				};
+			})
+	};
+}
+
+export const createNodeCluster: ClusterHostFactory = async (opts) => {
+	const cluster = await LocalCluster.create({
+		size: opts.size,
+		seed: opts.seed ?? 1,
+		clock: () => Date.now(),
+		tickMs: TICK_MS
+	});
+	const timer = setInterval(() => cluster.tick(), TICK_MS);
+	const control = clusterControl(cluster);
+	const host: ClusterHost = {
+		clients: createClientFactory({
+			resolve: (ep) => {
+				const name = memberForEndpoint(ep);
+				return name && cluster.names().includes(name) ? name : null;
+			},
+			api: (name) => cluster.api(name)
+		}),
+		members: () => cluster.names(),
+		control: (args, out) => runPlayground(control, args, out),
+		waitForLeader: async (timeoutMs) => {
+			const until = Date.now() + timeoutMs;
+			while (!cluster.leader()) {
+				if (Date.now() > until) throw new Error('no leader elected');
+				await new Promise((r) => setTimeout(r, 20));
+			}
+			// Let every member learn the leader and publish its name, as a real cluster has by
+			// the time a user types the first command.
+			while (
+				cluster.names().some((n) => {
+					const s = cluster.server(n);
+					return s !== null && (s.leaderId === 0n || s.members.list().some((m) => m.name === ''));
+				})
+			) {
+				if (Date.now() > until) break;
+				await new Promise((r) => setTimeout(r, 20));
+			}
+		},
+		close: async () => {
+			clearInterval(timer);
+			cluster.close();
+		}
+	};
+	return host;
+};

@@ -1,0 +1,182 @@
+/**
+ * The `playground` command: cluster control for the terminal and for scenarios. It parses the
+ * grammar (documented in src/lib/shell/README.md) and drives any cluster that implements
+ * ClusterControl: the in-process Node cluster or the page's Web Worker cluster.
+ */
+
+export interface MemberState {
+	name: string;
+	/** Leader, Follower, Candidate, PreCandidate, Learner, or Down. */
+	state: string;
+	term: number;
+	revision: number;
+	commit: number;
+	applied: number;
+}
+
+export interface ClusterControl {
+	names(): string[];
+	kill(name: string): Promise<void>;
+	restart(name: string): Promise<void>;
+	partition(groups: string[][]): void;
+	heal(): void;
+	latency(ms: number, member?: string): void;
+	drop(rate: number): void;
+	addMember(learner: boolean): Promise<string>;
+	removeMember(name: string): Promise<void>;
+	status(): Promise<MemberState[]>;
+}
+
+export const PLAYGROUND_HELP = `Usage: playground COMMAND
+
+Control the playground cluster (not part of etcd):
+  playground status                             members, their state, leader, term
+  playground kill etcd-2                        crash a member (its data stays on its disk)
+  playground restart etcd-2                     start it again from its data
+  playground partition etcd-1 etcd-2 / etcd-3   cut the network between groups
+  playground isolate etcd-1                     cut one member off from the rest
+  playground heal                               remove partitions, latency and message loss
+  playground latency 50ms [etcd-N]              delay messages (all, or one member's)
+  playground drop 0.2                           lose each message with probability 0.2
+  playground member add [--learner]             add a member etcd-N and start it
+  playground member remove etcd-3               remove a member and stop it
+  playground help                               this text
+`;
+
+function parseDuration(s: string): number | null {
+	const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(s);
+	if (!m) return null;
+	const n = Number(m[1]);
+	return m[2] === 's' ? n * 1000 : n;
+}
+
+function pad(s: string, n: number): string {
+	return s.length >= n ? s : s + ' '.repeat(n - s.length);
+}
+
+export function formatStatus(states: MemberState[]): string {
+	const rows = [['NAME', 'STATE', 'TERM', 'REVISION', 'COMMIT', 'APPLIED']];
+	for (const m of states) {
+		rows.push([
+			m.name,
+			m.state,
+			String(m.term),
+			String(m.revision),
+			String(m.commit),
+			String(m.applied)
+		]);
+	}
+	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+	return (
+		rows
+			.map((r) =>
+				r
+					.map((c, i) => pad(c, widths[i]))
+					.join('  ')
+					.trimEnd()
+			)
+			.join('\n') + '\n'
+	);
+}
+
+/** Runs `playground ARGS`; returns the exit status (0 ok, 1 failed, 2 usage). */
+export async function runPlayground(
+	control: ClusterControl,
+	args: string[],
+	out: (text: string) => void
+): Promise<number> {
+	const usage = (msg: string) => {
+		out(`playground: ${msg}\nRun 'playground help' for usage.\n`);
+		return 2;
+	};
+	const known = (name: string | undefined): name is string =>
+		!!name && control.names().includes(name);
+	const [cmd, ...rest] = args;
+	try {
+		switch (cmd) {
+			case undefined:
+			case 'help':
+			case '--help':
+			case '-h':
+				out(PLAYGROUND_HELP);
+				return 0;
+			case 'status':
+				out(formatStatus(await control.status()));
+				return 0;
+			case 'kill':
+			case 'restart': {
+				if (rest.length !== 1) return usage(`${cmd} takes one member name`);
+				if (!known(rest[0])) return usage(`no member named ${rest[0]}`);
+				if (cmd === 'kill') await control.kill(rest[0]);
+				else await control.restart(rest[0]);
+				out(`${cmd === 'kill' ? 'killed' : 'restarted'} ${rest[0]}\n`);
+				return 0;
+			}
+			case 'partition': {
+				const groups: string[][] = [[]];
+				for (const a of rest) {
+					if (a === '/') groups.push([]);
+					else
+						for (const part of a.split('/')) {
+							if (part === '') groups.push([]);
+							else groups[groups.length - 1].push(part);
+						}
+				}
+				const clean = groups.filter((g) => g.length > 0);
+				if (clean.length === 0) return usage('partition needs member names, groups separated by /');
+				for (const g of clean)
+					for (const n of g) if (!known(n)) return usage(`no member named ${n}`);
+				control.partition(clean);
+				out(`partitioned: ${clean.map((g) => g.join(' ')).join(' / ')}\n`);
+				return 0;
+			}
+			case 'isolate': {
+				if (rest.length !== 1 || !known(rest[0])) return usage('isolate takes one member name');
+				control.partition([[rest[0]]]);
+				out(`isolated ${rest[0]}\n`);
+				return 0;
+			}
+			case 'heal':
+				control.heal();
+				out('network healed\n');
+				return 0;
+			case 'latency': {
+				const ms = rest[0] !== undefined ? parseDuration(rest[0]) : null;
+				if (ms === null) return usage('latency takes a duration such as 50ms');
+				if (rest[1] !== undefined && !known(rest[1])) return usage(`no member named ${rest[1]}`);
+				control.latency(ms, rest[1]);
+				out(`latency ${ms}ms${rest[1] ? ` on ${rest[1]}` : ''}\n`);
+				return 0;
+			}
+			case 'drop': {
+				const rate = Number(rest[0]);
+				if (rest.length !== 1 || !Number.isFinite(rate) || rate < 0 || rate > 1) {
+					return usage('drop takes a probability between 0 and 1');
+				}
+				control.drop(rate);
+				out(`dropping ${rate * 100}% of messages\n`);
+				return 0;
+			}
+			case 'member': {
+				if (rest[0] === 'add') {
+					const learner = rest.slice(1).includes('--learner');
+					const name = await control.addMember(learner);
+					out(`added ${name}${learner ? ' as a learner' : ''}\n`);
+					return 0;
+				}
+				if (rest[0] === 'remove') {
+					if (!known(rest[1])) return usage('member remove takes a member name');
+					await control.removeMember(rest[1]);
+					out(`removed ${rest[1]}\n`);
+					return 0;
+				}
+				return usage('member takes add or remove');
+			}
+			default:
+				return usage(`unknown command "${cmd}"`);
+		}
+	} catch (e) {
+		out(`playground: ${e instanceof Error ? e.message : String(e)}\n`);
+		return 1;
+	}
+}
