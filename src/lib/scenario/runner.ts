@@ -43,7 +43,9 @@ export async function runScenario(
 			else background += t;
 		},
 		etcdctl: opts.etcdctl,
-		loadEtcdctl: opts.loadEtcdctl
+		loadEtcdctl: opts.loadEtcdctl,
+		// The recorder runs each command with </dev/null.
+		terminalInput: false
 	});
 	const scenario = parseScenario(text, (t) => session.isComplete(t));
 	const host = await hostFactory({

@@ -20,6 +20,8 @@ export interface CommandHost {
 	control(): ((args: string[], out: (text: string) => void) => Promise<number>) | null;
 	readonly now: () => number;
 	readonly readLine?: (prompt: string) => Promise<string | null>;
+	/** False when stdin is not a terminal (the scenario runner's `</dev/null`). */
+	readonly terminalInput: boolean;
 	history(): readonly string[];
 	clearHistory(): void;
 	/** Background jobs, oldest first. */
@@ -67,7 +69,8 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 		async execute(args, ctx) {
 			const run = await host.etcdctl();
 			const clients = host.clients();
-			if (!run || !clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
+			if (!run) return ok('', 'etcdctl: not available in this terminal\n', 1);
+			if (!clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
 			const direct = inv.takeDirect();
 			let out = '';
 			let err = '';
@@ -75,8 +78,8 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 			const code = await run({
 				args,
 				env: exportedEnv(ctx),
-				stdin: async () => (direct ? null : stdinText),
-				readLine: direct ? host.readLine : undefined,
+				stdin: async () => (direct && host.terminalInput ? null : stdinText),
+				readLine: direct && host.terminalInput ? host.readLine : undefined,
 				stdout: (t) => (direct ? direct(t, 'stdout') : (out += t)),
 				stderr: (t) => (direct ? direct(t, 'stderr') : (err += t)),
 				signal: combinedSignal(inv.signal(), ctx.signal),

@@ -63,6 +63,11 @@ export interface ShellOptions {
 	now?: () => number;
 	/** Reads a line from the terminal for etcdctl's interactive prompts. */
 	readLine?: (prompt: string) => Promise<string | null>;
+	/**
+	 * Whether a lone etcdctl reads the terminal (stdin null, prompts via readLine) or, as in a
+	 * scenario run with `</dev/null`, an empty stdin. Default true.
+	 */
+	terminalInput?: boolean;
 	/** Print `[1] 4242` when a job starts and `[1]+  Done ...` when it ends, as interactive bash does. */
 	interactive?: boolean;
 }
@@ -153,6 +158,7 @@ export class ShellSession {
 			control: () => this.control ?? null,
 			now,
 			readLine: opts.readLine,
+			terminalInput: opts.terminalInput ?? true,
 			history: () => this.lines,
 			clearHistory: () => void this.lines.splice(0),
 			jobs: () => this.jobList

@@ -88,6 +88,11 @@ describe('etcdctl in the shell', () => {
 		expect((await sh.run('etcdctl stdin')).out).toBe('[null]\n');
 	});
 
+	it('reads an empty stdin instead of the terminal when there is none (scenarios)', async () => {
+		const sh = await shell({ clients, etcdctl: fakeEtcdctl, terminalInput: false });
+		expect((await sh.run('etcdctl stdin')).out).toBe('[]\n');
+	});
+
 	it('shares the virtual file system with the shell', async () => {
 		const sh = await etcdShell();
 		expect((await sh.run('etcdctl save /tmp/backup.db')).out).toBe(
@@ -144,8 +149,12 @@ describe('etcdctl in the shell', () => {
 		expect(await sh.session.jobs()[0].done).toBe(130);
 	});
 
-	it('says so when no cluster is attached', async () => {
-		const sh = await shell();
+	it('says so when etcdctl or the cluster is missing', async () => {
+		expect(await (await shell({ clients })).run('etcdctl get foo')).toEqual({
+			out: 'etcdctl: not available in this terminal\n',
+			code: 1
+		});
+		const sh = await shell({ etcdctl: fakeEtcdctl });
 		expect(await sh.run('etcdctl get foo')).toEqual({
 			out: 'etcdctl: no cluster is attached to this terminal\n',
 			code: 1
