@@ -21,19 +21,24 @@ function fail(message: string): never {
 	process.exit(1);
 }
 
-async function load<T>(url: string, name: string, what: string): Promise<T> {
+/** The module's export `name`, or null when the module does not exist (yet). */
+async function tryLoad<T>(url: string, name: string): Promise<T | null> {
 	let mod: Record<string, unknown>;
 	try {
 		mod = (await import(url)) as Record<string, unknown>;
 	} catch (e) {
 		const code = (e as { code?: string }).code;
-		if (code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(new URL(url).pathname)) {
-			fail(`${what} is not available yet (${new URL(url).pathname} is missing)`);
-		}
+		if (code === 'ERR_MODULE_NOT_FOUND' && String(e).includes(new URL(url).pathname)) return null;
 		throw e;
 	}
 	if (typeof mod[name] !== 'function') fail(`${new URL(url).pathname} does not export ${name}`);
 	return mod[name] as T;
+}
+
+async function load<T>(url: string, name: string, what: string): Promise<T> {
+	const found = await tryLoad<T>(url, name);
+	if (!found) fail(`${what} is not available yet (${new URL(url).pathname} is missing)`);
+	return found;
 }
 
 async function main(): Promise<void> {
@@ -50,8 +55,16 @@ async function main(): Promise<void> {
 		'createNodeCluster',
 		'the in-process Node cluster'
 	);
-	const runEtcdctl = await load<EtcdctlRunner>(ETCDCTL, 'runEtcdctl', 'etcdctl');
-	const transcript = await runScenario(text, createNodeCluster, { etcdctl: runEtcdctl });
+	const runEtcdctl = await tryLoad<EtcdctlRunner>(ETCDCTL, 'runEtcdctl');
+	if (!runEtcdctl) {
+		process.stderr.write(
+			`scenario: etcdctl is not available yet (${new URL(ETCDCTL).pathname} is missing); ` +
+				'etcdctl lines will say so\n'
+		);
+	}
+	const transcript = await runScenario(text, createNodeCluster, {
+		etcdctl: runEtcdctl ?? undefined
+	});
 	process.stdout.write(transcript);
 }
 
