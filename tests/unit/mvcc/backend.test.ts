@@ -56,6 +56,11 @@ function scenario(store: MvccStore, lessor: Lessor) {
 	});
 	store.compact(4);
 	put(store, 'e', 'last');
+	// Keys and values with every awkward byte: separators, NUL, high bytes.
+	store.put({
+		key: new Uint8Array([0x7c, 0x2c, 0, 0xff, 0x80]),
+		value: new Uint8Array([0x7c, 0, 0xfe])
+	});
 	lessor.revoke(1n);
 	store.setConsistentIndex(12, 3);
 }
