@@ -22,7 +22,9 @@ describe('lessor', () => {
 		);
 		expect(errorOf(() => lessor.grant(0n, 5))).toBe('etcdserver: requested lease not found');
 		lessor.grant(4n, MAX_LEASE_TTL);
-		expect(lessor.leases()).toEqual([1n, 2n, 4n]);
+		lessor.grant(3n, 30);
+		// Soonest expiry first.
+		expect(lessor.leases()).toEqual([1n, 3n, 2n, 4n]);
 		expect(Lessor.minTtlFor(1000)).toBe(2);
 		expect(Lessor.minTtlFor(5000)).toBe(8);
 	});

@@ -133,9 +133,11 @@ export class Lessor implements LeaseHooks {
 		};
 	}
 
-	/** Every lease ID, ascending. */
+	/** Every lease ID, soonest expiry first as etcd lists them (ties, e.g. on followers, by ID). */
 	leases(): bigint[] {
-		return [...this.leaseMap.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+		return [...this.leaseMap.values()]
+			.sort((a, b) => a.expiry - b.expiry || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+			.map((l) => l.id);
 	}
 
 	lookup(id: bigint): { ID: bigint; TTL: number; keys: Bytes[] } | undefined {
