@@ -98,6 +98,9 @@ export class Env {
 			case 'add-nodes':
 				this.addNodes(c, out);
 				break;
+			case 'bootstrap':
+				this.bootstrap(c, out);
+				break;
 			case 'campaign':
 				this.node(id()).rn.campaign();
 				break;
@@ -121,6 +124,16 @@ export class Env {
 			case 'tick':
 				this.node(id()).rn.advanceTicks(Number(c.args[1] ?? '1'));
 				break;
+			case 'ticks-until-campaign': {
+				const n = this.node(id());
+				let ticks = 0;
+				while (n.rn.raft.state === 'Follower' && ticks < 100) {
+					n.rn.tick();
+					ticks++;
+				}
+				out.push(`${n.id} became ${n.rn.raft.state} after ${ticks} ticks`);
+				break;
+			}
 			case 'tick-heartbeat':
 				this.node(id()).rn.advanceTicks(this.node(id()).rn.raft.heartbeatTimeout);
 				break;
@@ -248,6 +261,27 @@ export class Env {
 		}
 	}
 
+	/** A brand-new cluster: empty storages, every member bootstrapped with the same peers. */
+	private bootstrap(c: Command, out: string[]): void {
+		const count = Number(c.args[0]);
+		const opts: NodeOpts = {
+			preVote: c.kv.get('prevote') === 'true',
+			checkQuorum: c.kv.get('checkquorum') === 'true',
+			maxInflight: 256,
+			maxSize: 1 << 20
+		};
+		const peers: NodeId[] = [];
+		for (let i = 0; i < count; i++) peers.push(this.nextId + BigInt(i));
+		for (const id of peers) {
+			const storage = new MemoryStorage();
+			const rn = this.newRawNode(id, storage, opts);
+			rn.bootstrap(peers);
+			this.nodes.set(id, { id, storage, rn, applied: [], opts });
+			out.push(`${id}: bootstrapped with peers [${peers.join(' ')}]`);
+		}
+		this.nextId += BigInt(count);
+	}
+
 	private newRawNode(id: NodeId, storage: MemoryStorage, o: NodeOpts): RawNode {
 		return new RawNode({
 			id,
@@ -269,11 +303,12 @@ export class Env {
 		if (!n.rn.hasReady()) return false;
 		const rd = n.rn.ready();
 		out.push(`> ${id} handling Ready`);
-		this.printReady(rd, out);
+		const messages = rd.messages.map((m) => (m.type === 'MsgSnap' ? this.freshSnapshot(n, m) : m));
+		this.printReady({ ...rd, messages }, out);
 		if (rd.hardState) n.storage.setHardState(rd.hardState);
 		if (rd.snapshot) n.storage.applySnapshot(rd.snapshot);
 		n.storage.append(rd.entries);
-		this.mailbox.push(...rd.messages);
+		this.mailbox.push(...messages);
 		if (rd.snapshot) n.applied = [`snap@${rd.snapshot.metadata.index}`];
 		for (const e of rd.committedEntries) {
 			if (e.type === 'ConfChange') n.rn.applyConfChange(decodeConfChange(e.data));
@@ -281,6 +316,20 @@ export class Env {
 		}
 		n.rn.advance(rd);
 		return true;
+	}
+
+	/**
+	 * As etcd's createMergedSnapshotMessage does, a MsgSnap carries the sender's current applied
+	 * state (and configuration), not the older snapshot in storage.
+	 */
+	private freshSnapshot(n: TestNode, m: Message): Message {
+		const applied = n.rn.raft.log.applied;
+		if (!m.snapshot || applied <= m.snapshot.metadata.index) return m;
+		const snapshot: Snapshot = {
+			data: utf8(n.applied.join(',')),
+			metadata: { index: applied, term: n.storage.term(applied), confState: n.rn.status().config }
+		};
+		return { ...m, snapshot };
 	}
 
 	private printReady(rd: Ready, out: string[]): void {
@@ -295,7 +344,8 @@ export class Env {
 		if (rd.committedEntries.length > 0) {
 			out.push(`  Committed: ${rd.committedEntries.map(formatEntry).join(', ')}`);
 		}
-		for (const m of rd.messages) out.push(`  Send: ${formatMessage(m)}`);
+		for (const line of collapse(rd.messages.map((m) => `  Send: ${formatMessage(m)}`)))
+			out.push(line);
 		for (const rs of rd.readStates)
 			out.push(`  ReadState: Index:${rs.index} Ctx:"${fromUtf8(rs.requestCtx)}"`);
 	}
@@ -304,10 +354,14 @@ export class Env {
 		const mine = this.mailbox.filter((m) => m.to === id);
 		if (mine.length === 0) return false;
 		this.mailbox = this.mailbox.filter((m) => m.to !== id);
+		const dropped: string[] = [];
 		for (const m of mine) {
 			const cut = this.isolated.has(m.from) || this.isolated.has(m.to);
 			if (drop || cut || !this.nodes.has(id)) {
-				out.push(`  dropped: ${formatMessage(m)}`);
+				dropped.push(`  dropped: ${formatMessage(m)}`);
+				if (m.type === 'MsgSnap' && this.nodes.has(m.from)) {
+					this.node(m.from).rn.reportSnapshot(id, false);
+				}
 				continue;
 			}
 			out.push(`> ${id} receiving ${formatMessage(m)}`);
@@ -316,6 +370,7 @@ export class Env {
 			if (m.type === 'MsgSnap' && this.nodes.has(m.from))
 				this.node(m.from).rn.reportSnapshot(id, true);
 		}
+		out.push(...collapse(dropped));
 		return true;
 	}
 
@@ -342,6 +397,13 @@ export class Env {
 		n.rn = this.newRawNode(id, n.storage, n.opts);
 		n.applied = [];
 	}
+}
+
+/** Identical lines are printed once with a count, in order of first appearance. */
+function collapse(lines: string[]): string[] {
+	const counts = new Map<string, number>();
+	for (const l of lines) counts.set(l, (counts.get(l) ?? 0) + 1);
+	return [...counts].map(([l, n]) => (n > 1 ? `${l} (x${n})` : l));
 }
 
 /** Runs a data-driven script, returning the script text with every expected output recomputed. */
