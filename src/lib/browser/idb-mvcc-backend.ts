@@ -29,10 +29,24 @@ const META_KEY = 'meta';
 const PARALLEL_READS = 8;
 
 export class IdbMvccBackend implements MvccBackend {
-	private constructor(private readonly db: IDBPDatabase<MvccSchema>) {}
+	private readonly db: IDBPDatabase<MvccSchema>;
+	private readonly durability: IDBTransactionDurability;
+
+	private constructor(db: IDBPDatabase<MvccSchema>, durability: IDBTransactionDurability) {
+		this.db = db;
+		this.durability = durability;
+	}
 
 	/** Opens (creating if needed) the database `name`, one per etcd member. */
-	static async open(name: string): Promise<IdbMvccBackend> {
+	/**
+	 * `durability`: 'relaxed' (default) lets the browser skip the OS flush after each batch;
+	 * a committed batch still survives closing the tab, only an OS crash can lose it.
+	 * 'strict' flushes like etcd's fsync, at a large cost in write throughput.
+	 */
+	static async open(
+		name: string,
+		durability: IDBTransactionDurability = 'relaxed'
+	): Promise<IdbMvccBackend> {
 		const db = await openDB<MvccSchema>(name, VERSION, {
 			upgrade(db) {
 				db.createObjectStore('revisions');
@@ -40,7 +54,7 @@ export class IdbMvccBackend implements MvccBackend {
 				db.createObjectStore('meta');
 			}
 		});
-		return new IdbMvccBackend(db);
+		return new IdbMvccBackend(db, durability);
 	}
 
 	/** Deletes the database `name` (close any open backend on it first). */
@@ -79,7 +93,9 @@ export class IdbMvccBackend implements MvccBackend {
 	}
 
 	async write(batch: BackendBatch): Promise<void> {
-		const tx = this.db.transaction(['revisions', 'leases', 'meta'], 'readwrite');
+		const tx = this.db.transaction(['revisions', 'leases', 'meta'], 'readwrite', {
+			durability: this.durability
+		});
 		const revisions = tx.objectStore('revisions');
 		const leases = tx.objectStore('leases');
 		// Requests are queued without awaiting each one: the transaction runs them in order.
