@@ -26,6 +26,7 @@ import {
 	type Sink
 } from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
+import { interleaveStderr } from './interleave';
 
 type JustBash = typeof import('just-bash');
 
@@ -118,6 +119,19 @@ class ShellInvocation implements Invocation {
 
 const JOB_PID_BASE = 4242;
 
+/** True while the session parses a line for itself: the rewriting plugins then stay out. */
+let parsingOnly = false;
+
+/** just-bash's parse of `text` (Bash.transform: the browser bundle does not export parse). */
+function parse(bash: Bash, text: string): ScriptNode {
+	parsingOnly = true;
+	try {
+		return bash.transform(text).ast;
+	} finally {
+		parsingOnly = false;
+	}
+}
+
 export class ShellSession {
 	readonly fs: InMemoryFs;
 	/** Set when `exit` ran: a terminal may close or start over. */
@@ -206,7 +220,7 @@ export class ShellSession {
 	isComplete(text: string): boolean {
 		if (/(^|[^\\])(\\\\)*\\$/.test(text)) return false;
 		try {
-			const ast = this.bash.transform(text).ast;
+			const ast = parse(this.bash, text);
 			const last = ast.statements.at(-1)?.sourceText?.trimEnd() ?? '';
 			return !/(\||&&)$/.test(last) || /\\(\||&)$/.test(last);
 		} catch (e) {
@@ -233,7 +247,7 @@ export class ShellSession {
 		if (text.trim() !== '') this.lines.push(text.replace(/\n+$/, ''));
 		let ast: ScriptNode | null = null;
 		try {
-			ast = this.bash.transform(text).ast;
+			ast = parse(this.bash, text);
 		} catch {
 			// A syntax error: exec() below reports it as bash does.
 		}
@@ -283,8 +297,8 @@ export class ShellSession {
 			customCommands: playgroundCommands(this.host, inv)
 		});
 		bash.registerTransformPlugin({
-			name: 'playground-wait',
-			transform: ({ ast }) => ({ ast: renameWait(ast) })
+			name: 'playground',
+			transform: ({ ast }) => ({ ast: parsingOnly ? ast : interleaveStderr(renameWait(ast)) })
 		});
 		return bash;
 	}
@@ -312,8 +326,9 @@ export class ShellSession {
 			signal?.removeEventListener('abort', onAbort);
 		}
 		const aborted = controller.signal.aborted;
-		this.write(result.stdout, 'stdout');
+		// What is left on stderr was written before the output it precedes (./interleave.ts).
 		this.write(aborted ? quietAbort(result.stderr) : result.stderr, 'stderr');
+		this.write(result.stdout, 'stdout');
 		// just-bash reports an aborted exec as a timeout (124); bash reports Ctrl-C as 130.
 		if (aborted && result.exitCode === 124) result.exitCode = 130;
 		if (isExit(ast)) this.exited = true;
@@ -343,7 +358,7 @@ export class ShellSession {
 		const pid = JOB_PID_BASE + id;
 		let ast: ScriptNode | null = null;
 		try {
-			ast = bash.transform(text).ast;
+			ast = parse(bash, text);
 		} catch {
 			// reported by exec
 		}
@@ -352,8 +367,8 @@ export class ShellSession {
 		job.done = bash.exec(text, { signal: inv.controller.signal }).then(
 			(r) => {
 				const aborted = inv.controller.signal.aborted;
-				this.write(r.stdout, 'stdout', id);
 				this.write(aborted ? quietAbort(r.stderr) : r.stderr, 'stderr', id);
+				this.write(r.stdout, 'stdout', id);
 				return aborted && r.exitCode === 124 ? 130 : r.exitCode;
 			},
 			(e: unknown) => {

@@ -98,6 +98,30 @@ describe('the bash the seed guides use', () => {
 	});
 });
 
+describe('stdout and stderr in the order they were written', () => {
+	const err = 'ls: /nope: No such file or directory\n';
+
+	it('interleaves within a line, loops included', async () => {
+		const sh = await shell();
+		expect((await sh.run('echo a; ls /nope; echo b')).out).toBe(`a\n${err}b\n`);
+		expect((await sh.run('for i in 1 2; do echo $i; ls /nope; done')).out).toBe(
+			`1\n${err}2\n${err}`
+		);
+		expect((await sh.run('if ls /nope; then echo yes; else echo no; fi')).out).toBe(`${err}no\n`);
+	});
+
+	it('keeps pipes, substitutions and redirections as bash routes them', async () => {
+		const sh = await shell();
+		expect((await sh.run('ls /nope | wc -l')).out).toBe(`${err}0\n`);
+		expect((await sh.run('ls /nope 2>&1 | wc -l')).out).toBe('1\n');
+		expect((await sh.run('ls /nope 2>/dev/null | wc -l')).out).toBe('0\n');
+		expect((await sh.run('X=$(ls /nope); echo "[$X]"')).out).toBe(`${err}[]\n`);
+		expect((await sh.run('{ echo a; ls /nope; } > /tmp/f; cat /tmp/f')).out).toBe(`${err}a\n`);
+		expect((await sh.run('ls /nope 2>/tmp/e; cat /tmp/e')).out).toBe(err);
+		expect((await sh.run('ls /nope; echo $?')).out).toBe(`${err}2\n`);
+	});
+});
+
 describe('background jobs', () => {
 	it('runs `&` concurrently and prints its output when it comes', async () => {
 		const sh = await shell();
