@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { b, errorOf, get, newStore, pairs, put, s } from './helpers';
 import type { RangeRequest } from '$lib/engine/api/types';
+import { putCost } from '$lib/engine/mvcc/store';
 
 describe('revisions, versions', () => {
 	it('a fresh store is at revision 1 and the first write makes revision 2', () => {
@@ -354,39 +355,75 @@ describe('hashKV keep rule', () => {
 });
 
 describe('quota', () => {
-	it('a write that would exceed the quota raises NOSPACE and fails; deletes still work', () => {
+	it('the front-door check reports NOSPACE when a write would reach the quota', () => {
 		const alarms: string[] = [];
-		const { store, lessor } = newStore({ quotaBytes: 64 * 1024, onAlarm: (a) => alarms.push(a) });
+		const { store } = newStore({ quotaBytes: 64 * 1024, onAlarm: (a) => alarms.push(a) });
 		const big = new Uint8Array(20 * 1024);
-		put(store, 'a', 'x');
-		store.put({ key: b('b'), value: big });
-		store.put({ key: b('c'), value: big });
-		expect(errorOf(() => store.put({ key: b('d'), value: big }))).toBe(
+		for (const k of ['a', 'b']) {
+			const req = { key: b(k), value: big };
+			store.checkQuota(putCost(req));
+			store.put(req);
+		}
+		const third = { key: b('c'), value: big };
+		expect(errorOf(() => store.checkQuota(putCost(third)))).toBe(
 			'etcdserver: mvcc: database space exceeded'
 		);
 		expect(alarms).toEqual(['NOSPACE']);
-		expect(store.noSpaceAlarm).toBe(true);
-		// Even a small put fails while the alarm is up, and so does a lease grant and a txn put.
-		expect(errorOf(() => put(store, 'e', 'y'))).toBe('etcdserver: mvcc: database space exceeded');
-		expect(errorOf(() => lessor.grant(1n, 10))).toBe('etcdserver: mvcc: database space exceeded');
+		// The check is member-local and changes nothing: the alarm is raised through consensus.
+		expect(store.noSpaceAlarm).toBe(false);
+		store.checkQuota(0);
+		const small = { key: b('d'), value: b('x') };
+		store.checkQuota(putCost(small));
+	});
+
+	it('with the alarm raised, costly writes fail at apply; reads, deletes, compaction work', () => {
+		const { store, lessor } = newStore({ quotaBytes: 64 * 1024 });
+		const big = new Uint8Array(20 * 1024);
+		put(store, 'a', 'x');
+		store.put({ key: b('b'), value: big });
+		store.raiseNoSpace();
+		const NOSPACE = 'etcdserver: mvcc: database space exceeded';
+		expect(errorOf(() => put(store, 'e', 'y'))).toBe(NOSPACE);
+		expect(errorOf(() => store.checkQuota(putCost({ key: b('e'), value: b('y') })))).toBe(NOSPACE);
+		expect(errorOf(() => lessor.grant(1n, 10))).toBe(NOSPACE);
 		expect(
 			errorOf(() =>
 				store.txn({
 					compare: [],
-					success: [{ request_put: { key: b('f'), value: b('') } }],
-					failure: []
+					success: [],
+					failure: [{ request_put: { key: b('f'), value: b('') } }]
 				})
 			)
-		).toBe('etcdserver: mvcc: database space exceeded');
-		// Reads and deletes work.
+		).toBe(NOSPACE);
+		expect(store.currentRevision).toBe(3);
 		expect(get(store, 'a')).toBeDefined();
+		expect(
+			store.txn({ compare: [], success: [{ request_delete_range: { key: b('a') } }], failure: [] })
+				.header.revision
+		).toBe(4);
 		expect(store.deleteRange({ key: b('b') }).deleted).toBe(1);
 		store.compact(store.currentRevision);
 		const sizeBefore = store.dbSize;
 		store.defrag();
 		expect(store.dbSize).toBeLessThan(sizeBefore);
+		expect(store.dbSize).toBe(store.dbSizeInUse);
 		store.disarmNoSpace();
 		put(store, 'e', 'y');
+		lessor.grant(1n, 10);
+	});
+
+	it('db size grows with writes and only defrag shrinks it', () => {
+		const { store } = newStore();
+		const start = store.dbSize;
+		store.put({ key: b('k'), value: new Uint8Array(1000) });
+		store.put({ key: b('k'), value: new Uint8Array(1000) });
+		const grown = store.dbSize;
+		expect(grown).toBeGreaterThan(start + 2000);
+		store.compact(store.currentRevision);
+		expect(store.dbSize).toBe(grown);
+		expect(store.dbSizeInUse).toBeLessThan(grown);
+		store.defrag();
+		expect(store.dbSize).toBe(store.dbSizeInUse);
 	});
 });
 

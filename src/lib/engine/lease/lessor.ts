@@ -69,7 +69,7 @@ export class Lessor implements LeaseHooks {
 		if (id === 0n) throw Errors.LeaseNotFound();
 		if (ttl > MAX_LEASE_TTL) throw Errors.LeaseTTLTooLarge();
 		if (this.leaseMap.has(id)) throw Errors.LeaseExist();
-		this.store.checkQuota(LEASE_OVERHEAD);
+		this.store.checkCapped(LEASE_OVERHEAD);
 		const l: Lease = {
 			id,
 			ttl: Math.max(ttl, this.minTtl),

@@ -62,7 +62,7 @@ export interface StoreOptions {
 	quotaBytes?: number;
 	/** etcd's --max-txn-ops (128). */
 	maxTxnOps?: number;
-	/** Called when a write would exceed the quota and the NOSPACE alarm goes up. */
+	/** Called when checkQuota finds a write would exceed the quota: propose the alarm. */
 	onAlarm?: (alarm: 'NOSPACE') => void;
 }
 
@@ -221,33 +221,42 @@ export class MvccStore {
 		this.fileBytes = this.liveBytes;
 	}
 
-	/** True while the NOSPACE alarm is raised: writes fail until disarmNoSpace(). */
+	/**
+	 * True while the NOSPACE alarm is active (etcd's capped applier): every write that costs
+	 * space fails at apply; reads, deletes and compaction still work. The alarm is cluster
+	 * state: call raiseNoSpace()/disarmNoSpace() when the alarm entry is applied, on every
+	 * member, so all members accept and refuse the same writes.
+	 */
 	get noSpaceAlarm(): boolean {
 		return this.noSpace;
+	}
+
+	raiseNoSpace(): void {
+		this.noSpace = true;
 	}
 
 	disarmNoSpace(): void {
 		this.noSpace = false;
 	}
 
-	/** Raises the NOSPACE alarm (e.g. it was activated elsewhere in the cluster). */
-	raiseNoSpace(): void {
-		if (this.noSpace) return;
-		this.noSpace = true;
-		this.onAlarm?.('NOSPACE');
-	}
-
 	/**
-	 * etcd's quota check for a write that costs `cost` bytes: with the alarm up every costly
-	 * write fails; a write that would take the backend to the quota raises the alarm.
+	 * etcd's quota check, made by the member that receives a write before proposing it (it is
+	 * member-local: db sizes differ after a defrag, so it must not run at apply). Fails with
+	 * NoSpace while the alarm is active, or when the write would take this member's backend
+	 * to the quota; then it also calls onAlarm so the caller can propose the alarm.
 	 */
 	checkQuota(cost: number): void {
 		if (cost <= 0) return;
 		if (this.noSpace) throw Errors.NoSpace();
 		if (this.fileBytes + cost >= this.quota) {
-			this.raiseNoSpace();
+			this.onAlarm?.('NOSPACE');
 			throw Errors.NoSpace();
 		}
+	}
+
+	/** At apply: a costly write fails while the alarm is active (etcd's applierV3Capped). */
+	checkCapped(cost: number): void {
+		if (cost > 0 && this.noSpace) throw Errors.NoSpace();
 	}
 
 	setLessor(lessor: LeaseHooks | null): void {
@@ -379,7 +388,7 @@ export class MvccStore {
 
 	put(req: PutRequest): PutResponse {
 		checkPutRequest(req);
-		this.checkQuota(KV_OVERHEAD + req.key.length + req.value.length);
+		this.checkCapped(putCost(req));
 		const lease = req.lease ?? 0n;
 		if (lease !== 0n && !this.leaseExists(lease)) throw Errors.LeaseNotFound();
 		if (req.ignore_value || req.ignore_lease) {
@@ -396,7 +405,7 @@ export class MvccStore {
 	txn(req: TxnRequest): TxnResponse {
 		validateTxn(req, this.maxTxnOps);
 		const isWrite = !isReadOnly(req);
-		if (isWrite) this.checkQuota(txnCost(req));
+		if (isWrite) this.checkCapped(txnCost(req));
 		const curRev = this.currentRev;
 		const path = this.compareToPath(req, curRev);
 		this.checkOps(req, path, (op) => this.checkPutOp(op, curRev));
@@ -882,8 +891,13 @@ function isReadOnly(t: TxnRequest): boolean {
 	return true;
 }
 
+/** etcd's quota cost of a put. */
+export function putCost(p: PutRequest): number {
+	return KV_OVERHEAD + p.key.length + p.value.length;
+}
+
 /** etcd's quota cost of a txn: the bytes its costlier branch would put. */
-function txnCost(t: TxnRequest): number {
+export function txnCost(t: TxnRequest): number {
 	const branch = (ops: RequestOp[]) => {
 		let n = 0;
 		for (const op of ops) {
