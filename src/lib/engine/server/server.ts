@@ -229,7 +229,7 @@ export class EtcdServer {
 	private term = 0;
 	private stopped = false;
 	private removed = false;
-	private processing = false;
+	private processing: Promise<void> | null = null;
 	private scheduled = false;
 	/** Proposals refused for want of a leader, retried on every tick until their deadline. */
 	private retryProposals: PendingProposal[] = [];
@@ -340,6 +340,13 @@ export class EtcdServer {
 		}
 		// etcd fast-forwards a fresh member's election clock so the first election is quick.
 		if (fresh) node.advanceTicks(electionTicks - 1);
+		// Replay what was committed before the restart, so the member never serves a state
+		// older than what it had applied before it went down.
+		const commitAtStart = raftStorage.initialState().hardState.commit;
+		while (server.appliedIndex < commitAtStart && !server.stopped) {
+			await server.process();
+			if (server.appliedIndex < commitAtStart && !server.node.hasReady()) break;
+		}
 		server.schedule();
 		return server;
 	}
@@ -419,6 +426,15 @@ export class EtcdServer {
 		this.rpcs.clear();
 	}
 
+	/** A storage failure stops the member, as etcd stops on a failed disk write. */
+	private fail(e: unknown): void {
+		this.failure = e instanceof Error ? e : new Error(String(e));
+		this.stop();
+	}
+
+	/** Why the member stopped itself, if it did. */
+	failure: Error | null = null;
+
 	get isStopped(): boolean {
 		return this.stopped;
 	}
@@ -435,14 +451,18 @@ export class EtcdServer {
 		this.scheduled = true;
 		void Promise.resolve().then(() => {
 			this.scheduled = false;
-			void this.process();
+			void this.process().catch((e: unknown) => this.fail(e));
 		});
 	}
 
 	/** Drains Ready batches one at a time: persist, send, apply, advance. */
-	private async process(): Promise<void> {
-		if (this.processing) return;
-		this.processing = true;
+	private process(): Promise<void> {
+		if (this.processing) return this.processing;
+		this.processing = this.drain().finally(() => (this.processing = null));
+		return this.processing;
+	}
+
+	private async drain(): Promise<void> {
 		try {
 			while (!this.stopped && this.node.hasReady()) {
 				const rd = this.node.ready();
@@ -459,12 +479,14 @@ export class EtcdServer {
 				this.node.advance(rd);
 				this.serveReadsAwaitingApply();
 				this.checkConditions();
+				// Write-behind: the log already holds these entries durably, so the MVCC batch
+				// is written without holding up the next Ready (etcd's backend batching).
+				void this.store.flush().catch(() => undefined);
 				await this.maybeTriggerSnapshot();
 			}
 		} finally {
-			this.processing = false;
+			if (!this.stopped && this.node.hasReady()) this.schedule();
 		}
-		if (!this.stopped && this.node.hasReady()) this.schedule();
 	}
 
 	private send(messages: Message[]): void {
@@ -539,14 +561,19 @@ export class EtcdServer {
 				} catch (err) {
 					result = err instanceof Error ? err : new Error(String(err));
 				}
-				this.store.setConsistentIndex(e.index, e.term);
+				this.markApplied(e);
 				this.waits.trigger(r.id, result);
 			}
 		} else {
-			this.store.setConsistentIndex(e.index, e.term);
+			this.markApplied(e);
 		}
 		this.appliedIndex = e.index;
 		this.cfg.onTrace?.({ type: 'apply', index: e.index, revision: this.store.currentRevision });
+	}
+
+	/** Records `e` as applied in the store; never moves back (a replay after restart). */
+	private markApplied(e: Entry): void {
+		if (e.index > this.store.consistentIndex) this.store.setConsistentIndex(e.index, e.term);
 	}
 
 	private applyConfChange(e: Entry): void {
@@ -580,7 +607,7 @@ export class EtcdServer {
 		}
 		if (!refused) this.node.applyConfChange(cc);
 		else this.node.applyConfChange({ ...cc, nodeId: NONE });
-		this.store.setConsistentIndex(e.index, e.term);
+		this.markApplied(e);
 		if (ctx && ctx.id !== 0n) this.waits.trigger(ctx.id, refused ?? this.members.list());
 		if (cc.type === 'RemoveNode' && cc.nodeId === this.id && !refused) {
 			this.removed = true;

@@ -1,0 +1,119 @@
+/**
+ * A member worker: one full etcd member (EtcdServer) with its IndexedDB disk, its
+ * BroadcastChannel network and its 100 ms ticker. The page talks to it through comlink only;
+ * terminating the worker is a real crash (whatever IndexedDB had committed survives).
+ */
+import * as Comlink from 'comlink';
+import { BroadcastTransport } from '../../browser/broadcast-transport';
+import { installErrorTransfer } from '../../browser/comlink-errors';
+import { openIdbPersistence } from '../../browser/idb-persistence';
+import { Errors } from '../../engine/api/errors';
+import { serveMember, type MemberApi } from '../../engine/server/api';
+import { EtcdServer } from '../../engine/server/server';
+import { SeededRng } from '../../engine/util/rand';
+import type { MemberInfo, MemberStartConfig, MemberWorkerApi, TracedMessage } from './protocol';
+
+installErrorTransfer();
+
+const TICK_MS = 100;
+
+let server: EtcdServer | null = null;
+let transport: BroadcastTransport | null = null;
+let ticker: ReturnType<typeof setInterval> | null = null;
+let peers = new Map<bigint, string>();
+let trace: ((batch: TracedMessage[]) => void) | null = null;
+let traceBuffer: TracedMessage[] = [];
+let traceTimer: ReturnType<typeof setTimeout> | null = null;
+
+function current(): EtcdServer {
+	if (!server || server.isStopped) throw Errors.Stopped();
+	return server;
+}
+
+const api: MemberApi = serveMember(current);
+
+function recordTrace(m: TracedMessage): void {
+	if (!trace) return;
+	traceBuffer.push(m);
+	traceTimer ??= setTimeout(() => {
+		traceTimer = null;
+		const batch = traceBuffer;
+		traceBuffer = [];
+		trace?.(batch);
+	}, 50);
+}
+
+const worker: MemberWorkerApi = {
+	...api,
+	async start(cfg: MemberStartConfig) {
+		if (server && !server.isStopped) return { id: server.id, clusterId: server.clusterId };
+		peers = new Map(cfg.peers.map((p) => [p.id, p.name]));
+		const persistence = await openIdbPersistence(cfg.namespace, cfg.name);
+		let started: EtcdServer | null = null;
+		const pendingIn: Parameters<EtcdServer['receive']>[0][] = [];
+		const selfId = cfg.memberId ?? cfg.peers.find((p) => p.name === cfg.name)?.id ?? 0n;
+		transport = new BroadcastTransport(
+			cfg.namespace,
+			{ id: selfId, name: cfg.name },
+			(id) => peers.get(id),
+			(m) => (started ? started.receive(m) : pendingIn.push(m)),
+			(m, delayMs) => {
+				if (m.kind !== 'raft') return;
+				recordTrace({
+					type: m.msg.type,
+					from: m.from,
+					to: m.to,
+					term: m.msg.term,
+					entries: m.msg.entries.length,
+					reject: m.msg.reject,
+					delayMs
+				});
+			}
+		);
+		transport.setFaults(cfg.faults);
+		const t = transport;
+		started = await EtcdServer.start({
+			name: cfg.name,
+			memberId: cfg.memberId,
+			peerURLs: cfg.peerURLs,
+			clientURLs: cfg.clientURLs,
+			initialCluster: cfg.initialCluster,
+			clusterState: cfg.clusterState,
+			clusterId: cfg.clusterId,
+			token: cfg.token,
+			rng: new SeededRng(cfg.seed),
+			clock: () => Date.now(),
+			persistence,
+			transport: { send: (msgs) => t.send(msgs) },
+			tickMs: TICK_MS
+		});
+		server = started;
+		for (const m of pendingIn) started.receive(m);
+		ticker = setInterval(() => server?.tick(), TICK_MS);
+		return { id: started.id, clusterId: started.clusterId };
+	},
+	async info(): Promise<MemberInfo> {
+		const s = current();
+		const i = s.info();
+		return { ...i, role: String(i.role), removed: s.isRemoved };
+	},
+	async setFaults(f) {
+		transport?.setFaults(f);
+	},
+	async setPeers(list) {
+		peers = new Map(list.map((p) => [p.id, p.name]));
+	},
+	async onTrace(cb) {
+		trace = cb;
+	},
+	async stop() {
+		if (ticker) clearInterval(ticker);
+		ticker = null;
+		server?.stop();
+		await server?.flush().catch(() => undefined);
+		transport?.close();
+		server = null;
+	}
+};
+
+Comlink.expose(worker);
