@@ -88,6 +88,8 @@ export class Env {
 	readonly nodes = new Map<NodeId, TestNode>();
 	mailbox: Message[] = [];
 	readonly isolated = new Set<NodeId>();
+	/** Group of each node while partitioned; nodes in different groups cannot talk. */
+	private groups = new Map<NodeId, number>();
 	private nextId = 1n;
 	private readonly rng = new SeededRng(1);
 
@@ -155,8 +157,14 @@ export class Env {
 			case 'isolate':
 				this.isolated.add(id());
 				break;
+			case 'partition':
+				// partition 1,2 3,4,5: each argument is one side.
+				this.groups = new Map();
+				c.args.forEach((g, i) => g.split(',').forEach((x) => this.groups.set(BigInt(x), i)));
+				break;
 			case 'heal':
 				this.isolated.clear();
+				this.groups = new Map();
 				break;
 			case 'report-unreachable':
 				this.node(id()).rn.reportUnreachable(id(1));
@@ -356,7 +364,10 @@ export class Env {
 		this.mailbox = this.mailbox.filter((m) => m.to !== id);
 		const dropped: string[] = [];
 		for (const m of mine) {
-			const cut = this.isolated.has(m.from) || this.isolated.has(m.to);
+			const cut =
+				this.isolated.has(m.from) ||
+				this.isolated.has(m.to) ||
+				(this.groups.size > 0 && this.groups.get(m.from) !== this.groups.get(m.to));
 			if (drop || cut || !this.nodes.has(id)) {
 				dropped.push(`  dropped: ${formatMessage(m)}`);
 				if (m.type === 'MsgSnap' && this.nodes.has(m.from)) {
