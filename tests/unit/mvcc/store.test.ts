@@ -376,6 +376,22 @@ describe('quota', () => {
 		store.checkQuota(putCost(small));
 	});
 
+	it('at apply, a write reaching the quota is applied but reported once (members never diverge)', () => {
+		const alarms: string[] = [];
+		const { store } = newStore({ quotaBytes: 64 * 1024, onAlarm: (a) => alarms.push(a) });
+		const big = new Uint8Array(30 * 1024);
+		store.put({ key: b('a'), value: big });
+		expect(alarms).toEqual([]);
+		store.put({ key: b('b'), value: big });
+		store.put({ key: b('c'), value: big });
+		expect(store.currentRevision).toBe(4);
+		expect(alarms).toEqual(['NOSPACE']);
+		store.raiseNoSpace();
+		store.disarmNoSpace();
+		store.put({ key: b('d'), value: big });
+		expect(alarms).toEqual(['NOSPACE', 'NOSPACE']);
+	});
+
 	it('with the alarm raised, costly writes fail at apply; reads, deletes, compaction work', () => {
 		const { store, lessor } = newStore({ quotaBytes: 64 * 1024 });
 		const big = new Uint8Array(20 * 1024);

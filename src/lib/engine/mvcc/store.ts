@@ -164,6 +164,7 @@ export class MvccStore {
 	private liveBytes = EMPTY_DB_BYTES;
 	private fileBytes = EMPTY_DB_BYTES;
 	private noSpace = false;
+	private overQuotaReported = false;
 	private readonly quota: number;
 	private readonly maxTxnOps: number;
 	private readonly onAlarm?: (alarm: 'NOSPACE') => void;
@@ -237,6 +238,7 @@ export class MvccStore {
 
 	disarmNoSpace(): void {
 		this.noSpace = false;
+		this.overQuotaReported = false;
 	}
 
 	/**
@@ -254,9 +256,18 @@ export class MvccStore {
 		}
 	}
 
-	/** At apply: a costly write fails while the alarm is active (etcd's applierV3Capped). */
+	/**
+	 * At apply: a costly write fails while the alarm is active (etcd's applierV3Capped). A
+	 * write that takes this member to its quota is applied (refusing it here would let members
+	 * diverge) but reported once through onAlarm, in case no front-door check caught it.
+	 */
 	checkCapped(cost: number): void {
-		if (cost > 0 && this.noSpace) throw Errors.NoSpace();
+		if (cost <= 0) return;
+		if (this.noSpace) throw Errors.NoSpace();
+		if (!this.overQuotaReported && this.fileBytes + cost >= this.quota) {
+			this.overQuotaReported = true;
+			this.onAlarm?.('NOSPACE');
+		}
 	}
 
 	setLessor(lessor: LeaseHooks | null): void {
