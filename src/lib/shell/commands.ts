@@ -446,8 +446,92 @@ export function playgroundCommands(host: CommandHost, inv: Invocation): Command[
 		killCommand(host),
 		waitCommand(host, inv),
 		fgCommand(host, inv),
+		envCommand('env'),
+		envCommand('printenv'),
 		...ELSEWHERE.map(elsewhereCommand)
 	];
+}
+
+/** `env [-i] [-u NAME] [NAME=VALUE]... [COMMAND [ARG]...]`, the command seeing NAME exported. */
+async function runWithEnv(
+	args: string[],
+	ctx: CommandContext,
+	exported: Record<string, string>
+): Promise<ExecResult> {
+	let i = 0;
+	let clear = false;
+	const unset: string[] = [];
+	for (; i < args.length && args[i].startsWith('-') && args[i] !== '-'; i++) {
+		if (args[i] === '--') {
+			i++;
+			break;
+		}
+		if (args[i] === '-i' || args[i] === '--ignore-environment') clear = true;
+		else if (args[i] === '-u' || args[i] === '--unset') unset.push(args[++i] ?? '');
+		else return ok('', `env: invalid option -- '${args[i].replace(/^-+/, '')}'\n`, 125);
+	}
+	if (args[i] === '-') {
+		clear = true;
+		i++;
+	}
+	const assigned: Record<string, string> = {};
+	for (; i < args.length; i++) {
+		const m = /^([^=]+)=(.*)$/s.exec(args[i]);
+		if (!m) break;
+		assigned[m[1]] = m[2];
+	}
+	const command = args.slice(i);
+	if (command.length === 0) {
+		const env: Record<string, string> = { ...(clear ? {} : exported), ...assigned };
+		for (const u of unset) delete env[u];
+		return ok(
+			Object.entries(env)
+				.map(([k, v]) => `${k}=${v}\n`)
+				.join('')
+		);
+	}
+	if (!ctx.exec) return ok('', 'env: cannot run commands here\n', 126);
+	const prefix = Object.entries(assigned)
+		.filter(([k]) => /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+		.map(([k, v]) => `${k}=${shellJoin([v])} `)
+		.join('');
+	const unsets = unset.length ? `unset ${shellJoin(unset)}; ` : '';
+	const r = await ctx.exec(`${unsets}${prefix}${shellJoin(command)}`, {
+		cwd: ctx.cwd,
+		stdin: latin1(ctx),
+		stdinKind: 'bytes',
+		...(clear ? { replaceEnv: true, env: {} } : {})
+	});
+	return ok(r.stdout, r.stderr, r.exitCode);
+}
+
+/**
+ * `env` and `printenv` list exported variables only, as a child process sees them (just-bash's
+ * list every shell variable); `env VAR=x cmd` exports VAR to cmd, which just-bash's does not.
+ */
+function envCommand(name: 'env' | 'printenv'): Command {
+	return {
+		name,
+		trusted: true,
+		async execute(args, ctx) {
+			const exported = exportedEnv(ctx);
+			if (name === 'env' && args.length > 0) return runWithEnv(args, ctx, exported);
+			if (args.length === 0) {
+				return ok(
+					Object.entries(exported)
+						.map(([k, v]) => `${k}=${v}\n`)
+						.join('')
+				);
+			}
+			let out = '';
+			let missing = false;
+			for (const a of args) {
+				if (Object.hasOwn(exported, a)) out += `${exported[a]}\n`;
+				else missing = true;
+			}
+			return ok(out, '', missing ? 1 : 0);
+		}
+	};
 }
 
 /** Commands the session adds, for completion and help. */

@@ -13,6 +13,17 @@ describe('state carried from line to line', () => {
 		expect((await sh.run('pwd')).out).toBe('/root\n');
 	});
 
+	it('lists only exported variables in env and printenv', async () => {
+		const sh = await shell();
+		await sh.run('export ETCDCTL_API=3; PLAIN=1');
+		expect((await sh.run('env | grep -E "^(ETCDCTL_API|PLAIN)="')).out).toBe('ETCDCTL_API=3\n');
+		expect(await sh.run('printenv PLAIN')).toEqual({ out: '', code: 1 });
+		expect(await sh.run('printenv ETCDCTL_API HOME')).toEqual({ out: '3\n/root\n', code: 0 });
+		expect((await sh.run('env FOO=bar printenv FOO')).out).toBe('bar\n');
+		expect((await sh.run('env -i A=1 env | grep -v ^PWD=')).out).toBe('A=1\n');
+		expect((await sh.run('env -u ETCDCTL_API printenv ETCDCTL_API')).code).toBe(1);
+	});
+
 	it('keeps $? of the previous line', async () => {
 		const sh = await shell();
 		await sh.run('ls /nope 2>/dev/null');
