@@ -69,7 +69,11 @@ export interface ShellOptions {
 	 * scenario run with `</dev/null`, an empty stdin. Default true.
 	 */
 	terminalInput?: boolean;
-	/** Print `[1] 4242` when a job starts and `[1]+  Done ...` when it ends, as interactive bash does. */
+	/**
+	 * Behave as an interactive bash (a terminal): keep a history, print `[1] 4243` when a job
+	 * starts and queue `[1]+  Done ...` when it ends. Off for scenarios, which replay a
+	 * non-interactive bash.
+	 */
 	interactive?: boolean;
 }
 
@@ -244,7 +248,8 @@ export class ShellSession {
 	 * resolves to its exit status once the foreground part has ended. `signal` works like Ctrl-C.
 	 */
 	async run(text: string, opts: { signal?: AbortSignal } = {}): Promise<number> {
-		if (text.trim() !== '') this.lines.push(text.replace(/\n+$/, ''));
+		// Like bash, only an interactive shell keeps a history.
+		if (this.opts.interactive && text.trim() !== '') this.lines.push(text.replace(/\n+$/, ''));
 		let ast: ScriptNode | null = null;
 		try {
 			ast = parse(this.bash, text);

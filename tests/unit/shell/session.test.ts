@@ -98,8 +98,14 @@ describe('the bash the seed guides use', () => {
 		}
 	});
 
-	it('numbers history as bash does', async () => {
+	it('keeps no history when not interactive, as bash', async () => {
 		const sh = await shell();
+		await sh.run('echo one');
+		expect(await sh.run('history')).toEqual({ out: '', code: 0 });
+	});
+
+	it('numbers history as bash does', async () => {
+		const sh = await shell({ interactive: true });
 		await sh.run('echo one');
 		await sh.run('echo two');
 		expect((await sh.run('history')).out).toBe(
