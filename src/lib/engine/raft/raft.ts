@@ -455,7 +455,7 @@ export class Raft {
 			voteMsg = 'MsgVote';
 			term = this.term;
 		}
-		if (this.poll(this.id, voteRespType(voteMsg), true) === 'Won') {
+		if (this.poll(this.id, true) === 'Won') {
 			// A single-voter cluster wins at once.
 			if (t === 'PreElection') this.campaign('Election');
 			else this.becomeLeader();
@@ -471,7 +471,7 @@ export class Raft {
 		}
 	}
 
-	poll(id: NodeId, _t: MessageType, granted: boolean): 'Won' | 'Lost' | 'Pending' {
+	poll(id: NodeId, granted: boolean): 'Won' | 'Lost' | 'Pending' {
 		this.prs.recordVote(id, granted);
 		return this.prs.tallyVotes().result;
 	}
@@ -862,7 +862,7 @@ function stepCandidate(r: Raft, m: Message): boolean {
 			return true;
 		default:
 			if (m.type === myVoteResp) {
-				const res = r.poll(m.from, m.type, !m.reject);
+				const res = r.poll(m.from, !m.reject);
 				if (res === 'Won') {
 					if (r.state === 'PreCandidate') {
 						r.campaign('Election');

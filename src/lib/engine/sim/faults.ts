@@ -85,7 +85,7 @@ export class FaultScheduler {
 		if (live.length > 0 && this.chance(this.rates.crashPerSec)) {
 			out.push({ kind: 'crash', id: live[this.rng.int(live.length)] });
 		}
-		if (crashed.length > 0 && this.chance(this.rates.restartPerSec || 0.8)) {
+		if (crashed.length > 0 && this.chance(this.rates.restartPerSec)) {
 			out.push({ kind: 'restart', id: crashed[this.rng.int(crashed.length)] });
 		}
 		if (this.chance(this.rates.membershipPerSec)) out.push({ kind: 'membership' });
