@@ -25,6 +25,9 @@ export interface LocalClusterOptions {
 	/** Makes a member's disk; defaults to memory. Called once per member, kept across restarts. */
 	persistence?: (name: string) => NodePersistence | Promise<NodePersistence>;
 	onTrace?: (name: string, e: TraceEvent) => void;
+	/** Applied entries between raft snapshots (etcd --snapshot-count); small values exercise snapshots. */
+	snapshotCount?: number;
+	catchUpEntries?: number;
 	/** How messages are delivered when there is no latency: defaults to the next microtask. */
 	defer?: (fn: () => void) => void;
 }
@@ -116,6 +119,8 @@ export class LocalCluster {
 			persistence: m.persistence,
 			transport: { send: (msgs) => this.route(m.name, msgs) },
 			tickMs: this.opts.tickMs,
+			snapshotCount: this.opts.snapshotCount,
+			catchUpEntries: this.opts.catchUpEntries,
 			onTrace: this.opts.onTrace ? (e) => this.opts.onTrace?.(m.name, e) : undefined
 		});
 	}

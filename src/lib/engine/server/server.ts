@@ -492,11 +492,21 @@ export class EtcdServer {
 	private send(messages: Message[]): void {
 		if (messages.length === 0) return;
 		const out: PeerMessage[] = [];
-		for (const m of messages) {
+		const snapshotsSent: bigint[] = [];
+		for (let m of messages) {
+			if (m.type === 'MsgSnap') {
+				// As etcd's createMergedSnapshotMessage: send the state as applied now (with the
+				// configuration as it is now, which includes a member added after the last raft
+				// snapshot), not the possibly older snapshot raft keeps in storage.
+				m = { ...m, snapshot: this.stateSnapshot() };
+				snapshotsSent.push(m.to);
+			}
 			this.cfg.onTrace?.({ type: 'send', msg: m });
 			out.push({ kind: 'raft', from: this.id, to: m.to, msg: m });
 		}
 		this.cfg.transport.send(out);
+		// The transport hands the snapshot over at once; a lost one is sent again after a probe.
+		for (const to of snapshotsSent) this.node.reportSnapshot(to, true);
 	}
 
 	private onSoftState(lead: bigint, role: StateType): void {
@@ -744,27 +754,32 @@ export class EtcdServer {
 		return resp;
 	}
 
-	/** Takes a raft snapshot and trims the log once enough entries have been applied. */
-	private async maybeTriggerSnapshot(): Promise<void> {
-		if (this.appliedIndex - this.snapshotIndex <= this.cfg.snapshotCount) return;
-		// The MVCC state must be durable before the log entries that produced it are dropped.
-		await this.store.flush();
-		const index = this.appliedIndex;
+	/** The replicated state as applied now, as a raft snapshot. */
+	private stateSnapshot(): Snapshot {
 		const state: StateSnapshot = {
 			mvcc: this.store.snapshot(),
 			auth: this.auth.snapshot(),
 			members: this.members.snapshot(),
 			alarms: this.alarms
 		};
-		const st = this.node.status();
-		const snap: Snapshot = {
+		const index = this.appliedIndex;
+		return {
 			data: encode(state),
 			metadata: {
 				index,
 				term: this.cfg.persistence.raft.storage.term(index),
-				confState: st.config
+				confState: this.node.status().config
 			}
 		};
+	}
+
+	/** Takes a raft snapshot and trims the log once enough entries have been applied. */
+	private async maybeTriggerSnapshot(): Promise<void> {
+		if (this.appliedIndex - this.snapshotIndex <= this.cfg.snapshotCount) return;
+		// The MVCC state must be durable before the log entries that produced it are dropped.
+		await this.store.flush();
+		const snap = this.stateSnapshot();
+		const index = snap.metadata.index;
 		const compactIndex = Math.max(1, index - this.cfg.catchUpEntries);
 		await this.cfg.persistence.raft.compact(snap, compactIndex);
 		this.snapshotIndex = index;
