@@ -1,75 +1,137 @@
 /**
- * just-bash collects a command's stdout and stderr in two buffers and hands them over when the
- * command ends, so `for k in a b; do etcdctl get $k; done` would show every result first and
- * every error after. A terminal shows them in the order they were written.
+ * just-bash collects a line's stdout and stderr in two buffers and hands them over when the
+ * whole line ends: `for k in a b; do etcdctl get $k; sleep 1; done` would show nothing until the
+ * loop is over (nothing at all after Ctrl-C), then every result, then every error.
  *
- * For commands whose stdout is the terminal anyway (last in their pipeline, no output
- * redirection, inside a loop/if/group whose output is the terminal too) adding `2>&1` changes
- * nothing a user can see except that order, which it restores. What is left on stderr after
- * that comes from commands that ran before the terminal output they precede (the left side of a
- * pipe, a `$(...)`), so the session prints it first.
+ * So before a line runs, every command whose output would reach the terminal gets redirections
+ * to TTY, a file whose writes the session forwards to the terminal at once:
+ *
+ *   - stdout and stderr (`>>TTY 2>&1`) when the command is last in its pipeline, in a loop, if,
+ *     group or line whose output is the terminal;
+ *   - stderr only (`2>>TTY`) on the left of a pipe and inside `$(...)`.
+ *
+ * They are put first, so the command's own redirections still apply after them
+ * (`cmd >file` keeps stderr on the terminal, `cmd 2>/dev/null` silences it). A compound command
+ * with its own redirection of stdout or stderr keeps that stream for all it contains, and
+ * function bodies are left alone (a call may redirect them). Each command's output then
+ * appears when it ends, stdout and stderr in the order bash shows them.
  */
 import type { CommandNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash';
 
 type RedirectionNode = SimpleCommandNode['redirections'][number];
 
-const OUTPUT_OPERATORS = new Set(['>', '>>', '>&', '&>', '&>>', '>|', '<>']);
-
-function redirectsOutput(r: RedirectionNode): boolean {
-	return OUTPUT_OPERATORS.has(r.operator) || (r.operator === '<&' && (r.fd === 1 || r.fd === 2));
+/** Where a command's streams go if it does not redirect them: the terminal or not. */
+interface Route {
+	out: boolean;
+	err: boolean;
 }
 
-const STDERR_TO_STDOUT: RedirectionNode = {
-	type: 'Redirection',
-	fd: 2,
-	operator: '>&',
-	target: { type: 'Word', parts: [{ type: 'Literal', value: '1' }] }
-};
+const word = (value: string) => ({
+	type: 'Word' as const,
+	parts: [{ type: 'Literal' as const, value }]
+});
 
-function statements(list: StatementNode[] | null | undefined): void {
-	for (const stmt of list ?? []) {
-		for (const p of stmt.pipelines) {
-			const last = p.commands.at(-1);
-			if (last) command(last);
+/** Which of stdout and stderr a list of redirections takes over. */
+function taken(redirections: RedirectionNode[]): Route {
+	let out = false;
+	let err = false;
+	for (const r of redirections) {
+		if (r.operator === '&>' || r.operator === '&>>') out = err = true;
+		const output = ['>', '>>', '>&', '>|', '<>', '<&'].includes(r.operator);
+		if (!output) continue;
+		const fd = r.fd ?? (r.operator === '<&' || r.operator === '<>' ? 0 : 1);
+		if (fd === 1) out = true;
+		if (fd === 2) err = true;
+	}
+	return { out, err };
+}
+
+function terminal(route: Route, tty: string): RedirectionNode[] {
+	const r: RedirectionNode[] = [];
+	// `>>`, not `>`: `set -o noclobber` must not keep output from the terminal.
+	if (route.out) r.push({ type: 'Redirection', fd: null, operator: '>>', target: word(tty) });
+	if (route.out && route.err) {
+		r.push({ type: 'Redirection', fd: 2, operator: '>&', target: word('1') });
+	} else if (route.err) {
+		r.push({ type: 'Redirection', fd: 2, operator: '>>', target: word(tty) });
+	}
+	return r;
+}
+
+class Router {
+	constructor(private readonly tty: string) {}
+
+	statements(list: StatementNode[] | null | undefined, route: Route): void {
+		for (const stmt of list ?? []) {
+			for (const p of stmt.pipelines) {
+				const pipesStderr = (p as { pipeStderr?: boolean[] }).pipeStderr ?? [];
+				p.commands.forEach((c, i) => {
+					const last = i === p.commands.length - 1;
+					this.command(c, { out: route.out && last, err: route.err && !pipesStderr[i] });
+				});
+			}
 		}
 	}
-}
 
-function command(c: CommandNode): void {
-	if (c.type === 'FunctionDef') return;
-	if (c.redirections.some(redirectsOutput)) return;
-	switch (c.type) {
-		case 'SimpleCommand':
-			if (c.name) c.redirections.push({ ...STDERR_TO_STDOUT });
+	private command(c: CommandNode, route: Route): void {
+		if (c.type === 'FunctionDef') return;
+		if (c.type === 'SimpleCommand') {
+			this.substitutions([c.name, c.args, c.assignments, c.redirections], route.err);
+			if (c.name) c.redirections.unshift(...terminal(route, this.tty));
 			return;
-		case 'If':
-			for (const clause of c.clauses) {
-				statements(clause.condition);
-				statements(clause.body);
-			}
-			statements(c.elseBody);
+		}
+		const own = taken(c.redirections);
+		const inner = { out: route.out && !own.out, err: route.err && !own.err };
+		switch (c.type) {
+			case 'If':
+				for (const clause of c.clauses) {
+					this.statements(clause.condition, inner);
+					this.statements(clause.body, inner);
+				}
+				this.statements(c.elseBody, inner);
+				return;
+			case 'While':
+			case 'Until':
+				this.statements(c.condition, inner);
+				this.statements(c.body, inner);
+				return;
+			case 'For':
+				this.substitutions(c.words, inner.err);
+				this.statements(c.body, inner);
+				return;
+			case 'CStyleFor':
+			case 'Group':
+			case 'Subshell':
+				this.statements(c.body, inner);
+				return;
+			case 'Case':
+				this.substitutions(c.word, inner.err);
+				for (const item of c.items) this.statements(item.body, inner);
+				return;
+			default:
+				return;
+		}
+	}
+
+	/** Commands inside `$(...)` in these words: their stdout is the value, stderr the terminal's. */
+	private substitutions(node: unknown, err: boolean): void {
+		if (!err || !node || typeof node !== 'object') return;
+		if (Array.isArray(node)) {
+			for (const n of node) this.substitutions(n, err);
 			return;
-		case 'While':
-		case 'Until':
-			statements(c.condition);
-			statements(c.body);
+		}
+		const n = node as { type?: string; body?: ScriptNode };
+		if (n.type === 'Statement') return;
+		if (n.type === 'CommandSubstitution' && n.body) {
+			this.statements(n.body.statements, { out: false, err: true });
 			return;
-		case 'For':
-		case 'CStyleFor':
-		case 'Group':
-		case 'Subshell':
-			statements(c.body);
-			return;
-		case 'Case':
-			for (const item of c.items) statements(item.body);
-			return;
-		default:
-			return;
+		}
+		for (const v of Object.values(node)) this.substitutions(v, err);
 	}
 }
 
-/** Adds `2>&1` where it only restores the order of output (see above); mutates and returns. */
-export function interleaveStderr(ast: ScriptNode): ScriptNode {
-	statements(ast.statements);
+/** Sends terminal-bound output through `tty` (see above); mutates and returns the script. */
+export function routeToTerminal(ast: ScriptNode, tty: string): ScriptNode {
+	new Router(tty).statements(ast.statements, { out: true, err: true });
 	return ast;
 }

@@ -26,7 +26,7 @@ import {
 	type Sink
 } from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
-import { interleaveStderr } from './interleave';
+import { routeToTerminal } from './interleave';
 
 type JustBash = typeof import('just-bash');
 
@@ -111,6 +111,8 @@ function stateOf(bash: Bash): BashState {
 class ShellInvocation implements Invocation {
 	controller = new AbortController();
 	direct: Sink | null = null;
+	/** Set just before exec(): the next script parsed is the line, not a nested ctx.exec. */
+	topLevel = false;
 	signal(): AbortSignal {
 		return this.controller.signal;
 	}
@@ -122,6 +124,20 @@ class ShellInvocation implements Invocation {
 }
 
 const JOB_PID_BASE = 4242;
+
+/** Where the terminal's device files live: /dev/pts/0 for the shell, /dev/pts/N for job N. */
+const TTY_DIR = '/dev/pts';
+
+/** Text written to a tty file: just-bash passes text, or bytes as a latin1 string ('binary'). */
+function ttyText(content: string | Uint8Array, options: unknown): string {
+	const encoding =
+		typeof options === 'string' ? options : (options as { encoding?: string })?.encoding;
+	if (typeof content !== 'string') return new TextDecoder().decode(content);
+	if (encoding !== 'binary' && encoding !== 'latin1') return content;
+	const bytes = new Uint8Array(content.length);
+	for (let i = 0; i < content.length; i++) bytes[i] = content.charCodeAt(i) & 0xff;
+	return new TextDecoder().decode(bytes);
+}
 
 /** True while the session parses a line for itself: the rewriting plugins then stay out. */
 let parsingOnly = false;
@@ -150,6 +166,8 @@ export class ShellSession {
 	private readonly lines: string[] = [];
 	private readonly jobList: JobImpl[] = [];
 	private readonly notices: string[] = [];
+	/** tty file path -> 0 for the foreground, or the job number. */
+	private readonly ttys = new Map<string, number>();
 	private etcdctlRunner: Promise<EtcdctlRunner | null> | null = null;
 	private clients: ClientFactory | null;
 	private control: ShellOptions['control'] | null;
@@ -181,6 +199,7 @@ export class ShellSession {
 			clearHistory: () => void this.lines.splice(0),
 			jobs: () => this.jobList
 		};
+		this.hookTtys();
 		this.bash = this.makeBash(this.fg);
 	}
 
@@ -294,7 +313,29 @@ export class ShellSession {
 		return this.etcdctlRunner;
 	}
 
-	private makeBash(inv: ShellInvocation): Bash {
+	/** A terminal device file for the foreground (job 0) or a job: what is written there shows. */
+	private tty(job: number): string {
+		const path = `${TTY_DIR}/${job}`;
+		this.ttys.set(path, job);
+		if (!this.fs.getAllPaths().includes(path)) this.fs.writeFileSync(path, '');
+		return path;
+	}
+
+	/** Forwards writes to the tty files to the terminal; every other path is the file system's. */
+	private hookTtys(): void {
+		const fs = this.fs;
+		for (const method of ['writeFile', 'appendFile'] as const) {
+			const original = fs[method].bind(fs);
+			fs[method] = async (path, content, options) => {
+				const job = this.ttys.get(path);
+				if (job === undefined) return original(path, content, options);
+				this.write(ttyText(content, options), 'stdout', job === 0 ? undefined : job);
+			};
+		}
+	}
+
+	private makeBash(inv: ShellInvocation, job = 0): Bash {
+		const tty = this.tty(job);
 		const bash = new this.jb.Bash({
 			fs: this.fs,
 			cwd: this.opts.cwd ?? '/root',
@@ -303,7 +344,15 @@ export class ShellSession {
 		});
 		bash.registerTransformPlugin({
 			name: 'playground',
-			transform: ({ ast }) => ({ ast: parsingOnly ? ast : interleaveStderr(renameWait(ast)) })
+			transform: ({ ast }) => {
+				if (parsingOnly) return { ast };
+				renameWait(ast);
+				// Only the line itself: what sudo, env, sh -c... run through ctx.exec returns its
+				// output to them.
+				if (!inv.topLevel) return { ast };
+				inv.topLevel = false;
+				return { ast: routeToTerminal(ast, tty) };
+			}
 		});
 		return bash;
 	}
@@ -321,6 +370,7 @@ export class ShellSession {
 		this.fg.direct = ast && printsLive(ast) ? (t, s) => this.write(t, s) : null;
 		let result: BashExecResult;
 		try {
+			this.fg.topLevel = true;
 			result = await this.bash.exec(text, { signal: controller.signal });
 		} catch (e) {
 			// just-bash reports script errors as results; anything thrown is its own failure.
@@ -328,6 +378,7 @@ export class ShellSession {
 			return 1;
 		} finally {
 			this.fg.direct = null;
+			this.fg.topLevel = false;
 			signal?.removeEventListener('abort', onAbort);
 		}
 		const aborted = controller.signal.aborted;
@@ -357,9 +408,9 @@ export class ShellSession {
 
 	private startJob(text: string): void {
 		const inv = new ShellInvocation();
-		const bash = this.makeBash(inv);
-		copyState(stateOf(this.bash), stateOf(bash));
 		const id = this.jobList.length + 1;
+		const bash = this.makeBash(inv, id);
+		copyState(stateOf(this.bash), stateOf(bash));
 		const pid = JOB_PID_BASE + id;
 		let ast: ScriptNode | null = null;
 		try {
@@ -369,6 +420,7 @@ export class ShellSession {
 		}
 		inv.direct = ast && printsLive(ast) ? (t, s) => this.write(t, s, id) : null;
 		const job = new JobImpl(id, pid, text.trim(), () => inv.controller.abort());
+		inv.topLevel = true;
 		job.done = bash.exec(text, { signal: inv.controller.signal }).then(
 			(r) => {
 				const aborted = inv.controller.signal.aborted;

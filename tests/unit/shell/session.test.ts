@@ -139,6 +139,46 @@ describe('stdout and stderr in the order they were written', () => {
 	});
 });
 
+describe('output as each command ends', () => {
+	const err = 'ls: /nope: No such file or directory\n';
+
+	it('shows a loop progressively and keeps what it printed after Ctrl-C', async () => {
+		const sh = await shell();
+		const ctl = new AbortController();
+		const run = sh.session.run('for i in 1 2 3 4 5 6 7 8 9; do echo $i; sleep 0.05; done', {
+			signal: ctl.signal
+		});
+		await sleep(80);
+		expect(sh.pending()).toMatch(/^1\n(2\n)?$/);
+		ctl.abort();
+		expect(await run).toBe(130);
+		expect(sh.pending()).not.toMatch(/9/);
+	});
+
+	it('leaves the output of nested commands to their caller', async () => {
+		const sh = await shell();
+		expect((await sh.run('sudo echo hi | wc -l')).out).toBe('1\n');
+		expect((await sh.run("sh -c 'echo a; ls /nope' | wc -l")).out).toBe(`${err}1\n`);
+		expect((await sh.run('X=$(sudo echo inner); echo "[$X]"')).out).toBe('[inner]\n');
+		expect((await sh.run("env A=1 sh -c 'echo $A' > /tmp/a; cat /tmp/a")).out).toBe('1\n');
+	});
+
+	it('respects the redirections of compounds, functions and |&', async () => {
+		const sh = await shell();
+		expect((await sh.run('{ ls /nope; echo in; } 2>/dev/null')).out).toBe('in\n');
+		expect((await sh.run('for i in 1; do ls /nope; done > /tmp/o 2>&1; cat /tmp/o')).out).toBe(err);
+		await sh.run('f() { ls /nope; echo f; }');
+		expect((await sh.run('f 2>/dev/null')).out).toBe('f\n');
+		expect((await sh.run('ls /nope |& wc -l')).out).toBe('1\n');
+		expect((await sh.run('set -o noclobber; echo still')).out).toBe('still\n');
+	});
+
+	it('shows what is written to /dev/pts/0', async () => {
+		const sh = await shell();
+		expect((await sh.run('echo direct > /dev/pts/0 | wc -l')).out).toBe('direct\n0\n');
+	});
+});
+
 describe('background jobs', () => {
 	it('runs `&` concurrently and prints its output when it comes', async () => {
 		const sh = await shell();
