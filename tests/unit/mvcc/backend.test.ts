@@ -4,6 +4,7 @@ import { MemoryBackend, type MvccBackend } from '$lib/engine/mvcc/backend';
 import { Lessor } from '$lib/engine/lease/lessor';
 import { IdbMvccBackend } from '$lib/browser/idb-mvcc-backend';
 import { b, get, put, s } from './helpers';
+import { SeededRng } from '$lib/engine/util/rand';
 
 let dbCount = 0;
 const opened: IdbMvccBackend[] = [];
@@ -148,5 +149,61 @@ describe('restore speed', () => {
 		// a machine shared with other test runs, so that they catch regressions, not noise.
 		expect(restoreMs).toBeLessThan(3000);
 		expect(rangeMs).toBeLessThan(200);
+	});
+});
+
+describe.each([4, 256])('IndexedDB segments of %i records under a random workload', (size) => {
+	it('flushes, compactions, restarts and snapshot resets match the memory backend', async () => {
+		const rng = new SeededRng(4242);
+		const name = `mvcc-random-${dbCount++}`;
+		const mem = new MemoryBackend();
+		let idb = await IdbMvccBackend.open(name, { segmentRecords: size });
+		opened.push(idb);
+		let a = await MvccStore.open(mem);
+		let b2 = await MvccStore.open(idb);
+		const check = () => expect(b2.snapshot()).toEqual(a.snapshot());
+		for (let step = 0; step < 1500; step++) {
+			const roll = rng.next();
+			const both = (f: (st: MvccStore) => void) => {
+				f(a);
+				f(b2);
+			};
+			if (roll < 0.03) {
+				// Keys written once and kept: after compaction, old segments keep just these.
+				both((st) => put(st, `cold${step}`, 'c'));
+			} else if (roll < 0.6) {
+				const k = `k${String(rng.int(300)).padStart(3, '0')}`;
+				const v = 'v'.repeat(rng.int(20)) + step;
+				both((st) => put(st, k, v));
+			} else if (roll < 0.7) {
+				const from = `k${String(rng.int(300)).padStart(3, '0')}`;
+				const to = `k${String(rng.int(300)).padStart(3, '0')}`;
+				both((st) => st.deleteRange({ key: b(from), range_end: b(to) }));
+			} else if (roll < 0.71 && a.currentRevision > a.compactRevision + 1) {
+				// Compacting a little at a time lets history span many segments.
+				const span = Math.max(1, Math.floor((a.currentRevision - a.compactRevision) / 4));
+				const rev = a.compactRevision + 1 + rng.int(span);
+				both((st) => st.compact(rev));
+			} else if (roll < 0.9) {
+				await Promise.all([a.flush(), b2.flush()]);
+			} else if (roll < 0.93) {
+				await Promise.all([a.flush(), b2.flush()]);
+				idb.close();
+				idb = await IdbMvccBackend.open(name, { segmentRecords: size });
+				opened.push(idb);
+				a = await MvccStore.open(mem);
+				b2 = await MvccStore.open(idb);
+				check();
+			} else if (roll < 0.935) {
+				const source = new MvccStore(a.snapshot());
+				put(source, 'snap', String(step));
+				both((st) => st.restore(source.snapshot()));
+			}
+		}
+		await Promise.all([a.flush(), b2.flush()]);
+		idb.close();
+		const final = await MvccStore.open(await IdbMvccBackend.open(name, { segmentRecords: size }));
+		expect(final.snapshot()).toEqual(a.snapshot());
+		expect(final.hash()).toEqual(a.hash());
 	});
 });
