@@ -153,8 +153,8 @@ test('IndexedDB backend: 100,000 keys restore quickly', async ({ page }) => {
 	);
 	expect(result.same).toBe(true);
 	expect(result.count).toBe(10_000);
-	// Headroom for a loaded shared machine: the target is 1 s, measured here 1.6 to 2.9 s under
-	// a load average of 7 to 9 on 2 cores. The printed number is what to watch.
-	expect(result.restoreMs).toBeLessThan(6000);
+	// The target is 1 s; measured here about 1 s with a load average of 8 on 2 cores. The bound
+	// leaves room for a shared machine; the printed number is what to watch.
+	expect(result.restoreMs).toBeLessThan(3000);
 	expect(result.rangeMs).toBeLessThan(200);
 });
