@@ -1034,7 +1034,8 @@ export class EtcdServer {
 		}
 		const ai = this.authInfo(opts);
 		checkRange(this.auth, ai, req);
-		const resp = this.withHeader(this.store.range(req));
+		// The header carries the current revision, even for a read at an older --rev.
+		const resp = this.store.range(req);
 		resp.header = this.header();
 		if (req.serializable) checkRevisionUnchanged(this.auth, ai);
 		return resp;
