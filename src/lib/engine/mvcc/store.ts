@@ -439,9 +439,40 @@ export class MvccStore {
 	 */
 	write<T>(fn: (tx: WriteTxn) => T): T {
 		const tx = new WriteTxn(this, this.currentRev);
-		const result = fn(tx);
+		let result: T;
+		try {
+			result = fn(tx);
+		} catch (e) {
+			this.rollback(tx);
+			throw e;
+		}
 		this.endWrite(tx);
 		return result;
+	}
+
+	/**
+	 * Undoes a write transaction that failed half way. Requests are checked before they write,
+	 * so this is a safety net: etcd panics in the same place (e.g. an ignore_value put on a key
+	 * an earlier from-key delete of the same txn removed); here the txn fails as a whole.
+	 */
+	private rollback(tx: WriteTxn): void {
+		let emptied = false;
+		for (let i = tx.changes.length - 1; i >= 0; i--) {
+			const r = tx.changes[i];
+			const ki = this.index.get(bytesKey(r.kv.key))!;
+			const gens = ki.generations;
+			if (r.tombstone) gens.pop();
+			gens[gens.length - 1].revs.pop();
+			this.history.pop();
+			if (!r.tombstone && r.kv.lease !== 0n) this.lessor?.detach(r.kv.lease, r.kv.key);
+			const prev = ki.get(tx.beginRev);
+			if (prev && prev.kv.lease !== 0n) this.lessor?.attach(prev.kv.lease, prev.kv.key);
+			if (ki.isEmpty()) {
+				this.index.delete(ki.key);
+				emptied = true;
+			}
+		}
+		if (emptied) this.keys.filter((ki) => this.index.has(ki.key));
 	}
 
 	private endWrite(tx: WriteTxn): void {
