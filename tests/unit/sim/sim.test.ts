@@ -19,10 +19,12 @@ describe('deterministic simulator', () => {
 		let confChanges = 0;
 		let transfers = 0;
 		let reads = 0;
+		let applied = 0;
 		for (let seed = 1; seed <= 20; seed++) {
 			const r = runSeed(seed);
+			// No violation includes liveness: after healing, every member applied a new entry.
 			expect(r.violation, `seed ${seed}`).toBeUndefined();
-			expect(r.stats.applied).toBeGreaterThan(10);
+			applied += r.stats.applied;
 			crashes += r.stats.crashes;
 			confChanges += r.stats.confChanges;
 			transfers += r.stats.transfers;
@@ -32,6 +34,7 @@ describe('deterministic simulator', () => {
 		expect(confChanges).toBeGreaterThan(0);
 		expect(transfers).toBeGreaterThan(0);
 		expect(reads).toBeGreaterThan(0);
+		expect(applied).toBeGreaterThan(20 * 50);
 	});
 
 	it('passes 300 seeds with all faults enabled', () => {

@@ -35,23 +35,28 @@ export interface FaultRates {
 	maxSyncDelay: number;
 }
 
-export function faultRates(kinds: readonly FaultKind[]): FaultRates {
+/**
+ * Rates for the enabled fault kinds. `intensity` scales how often faults strike (a seed draws
+ * it, so some runs are calm and some are storms).
+ */
+export function faultRates(kinds: readonly FaultKind[], intensity = 1): FaultRates {
 	const on = (k: FaultKind) => kinds.includes(k);
+	const x = intensity;
 	return {
 		network: {
-			drop: on('drop') ? 0.05 : 0,
+			drop: on('drop') ? Math.min(0.05 * x, 0.3) : 0,
 			duplicate: on('duplicate') ? 0.03 : 0,
 			minDelay: 1,
 			maxDelay: on('reorder') ? 30 : 1,
 			longDelay: on('delay') ? 0.01 : 0,
 			longDelayMax: 1500
 		},
-		partitionPerSec: on('partition') ? 0.3 : 0,
+		partitionPerSec: on('partition') ? 0.3 * x : 0,
 		healPerSec: 0.5,
-		crashPerSec: on('crash') ? 0.25 : 0,
+		crashPerSec: on('crash') ? 0.25 * x : 0,
 		restartPerSec: 0.8,
-		membershipPerSec: on('membership') ? 0.3 : 0,
-		transferPerSec: on('transfer') ? 0.2 : 0,
+		membershipPerSec: on('membership') ? 0.3 * x : 0,
+		transferPerSec: on('transfer') ? 0.2 * x : 0,
 		maxSyncDelay: on('crash') ? 8 : 0
 	};
 }

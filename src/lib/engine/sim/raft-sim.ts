@@ -8,7 +8,7 @@ import { ErrProposalDropped } from '../raft/errors';
 import type { Message, NodeId } from '../raft/types';
 import { utf8 } from '../util/bytes';
 import { RaftCheckers } from './checkers';
-import { FAULT_KINDS, FaultScheduler, faultRates, type FaultKind } from './faults';
+import { FAULT_KINDS, FaultScheduler, faultRates, type FaultKind, type FaultRates } from './faults';
 import { RaftSimNode, type RaftNodeOptions } from './raft-node';
 import { Simulator, type Workload } from './simulator';
 
@@ -62,11 +62,11 @@ class RaftWorkload implements Workload<Message, RaftSimNode> {
 
 	constructor(
 		private readonly sim: Sim,
-		private readonly opts: SimOptions,
+		rates: FaultRates,
 		private readonly nodeOpts: RaftNodeOptions,
 		voters: number
 	) {
-		this.scheduler = new FaultScheduler(sim.rng, faultRates(opts.faults));
+		this.scheduler = new FaultScheduler(sim.rng, rates);
 		const peers: NodeId[] = [];
 		for (let i = 1; i <= voters; i++) peers.push(BigInt(i));
 		this.nextId = BigInt(voters + 1);
@@ -91,8 +91,11 @@ class RaftWorkload implements Workload<Message, RaftSimNode> {
 		const rng = sim.rng;
 		if (this.phase === 'faults' && sim.now % 10 === 0) this.injectFaults();
 		if (sim.now % 10 === 0) this.shutDownRemoved();
-		// Client traffic: a proposal or a read through a random live member every ~20 ms.
-		if (rng.next() < 0.05) {
+		// Client traffic during the fault phase: a proposal or a read through a random live member
+		// every ~20 ms (every ~100 ms when MsgApps carry one entry, or the backlog outgrows the
+		// cluster's throughput).
+		const rate = this.nodeOpts.maxSizePerMsg === 1 ? 0.01 : 0.05;
+		if (this.phase === 'faults' && rng.next() < rate) {
 			const live = this.live();
 			if (live.length > 0) {
 				const n = live[rng.int(live.length)];
@@ -221,18 +224,21 @@ class RaftWorkload implements Workload<Message, RaftSimNode> {
 
 export function runSeed(seed: number, opts: SimOptions = DEFAULT_SIM_OPTIONS): SimResult {
 	const sim: Sim = new Simulator<Message, RaftSimNode>(seed, faultRates(opts.faults).network);
-	const rates = faultRates(opts.faults);
+	const rates = faultRates(opts.faults, 0.5 + 2.5 * sim.rng.next());
+	sim.network.options = rates.network;
 	const nodeOpts: RaftNodeOptions = {
 		preVote: sim.rng.next() < 0.8,
 		checkQuorum: sim.rng.next() < 0.8,
-		maxSizePerMsg: 64 + sim.rng.int(512),
+		// Sometimes one entry per MsgApp: old-term entries then travel without the new leader's
+		// empty entry, which is when commit-by-counting bugs (Raft's Figure 8) can show.
+		maxSizePerMsg: sim.rng.next() < 0.3 ? 1 : 64 + sim.rng.int(512),
 		maxInflightMsgs: 1 + sim.rng.int(8),
 		maxSyncDelay: rates.maxSyncDelay,
 		snapshotEvery: 10 + sim.rng.int(40),
 		compactionSlack: sim.rng.int(10)
 	};
 	const voters = sim.rng.next() < 0.6 ? 3 : 5;
-	const w = new RaftWorkload(sim, opts, nodeOpts, voters);
+	const w = new RaftWorkload(sim, rates, nodeOpts, voters);
 
 	const finish = (violation?: string): SimResult => {
 		let leaders = 0;
