@@ -162,7 +162,7 @@ describe.each([4, 256])('IndexedDB segments of %i records under a random workloa
 		let a = await MvccStore.open(mem);
 		let b2 = await MvccStore.open(idb);
 		const check = () => expect(b2.snapshot()).toEqual(a.snapshot());
-		for (let step = 0; step < 1500; step++) {
+		for (let step = 0; step < 1000; step++) {
 			const roll = rng.next();
 			const both = (f: (st: MvccStore) => void) => {
 				f(a);

@@ -54,7 +54,7 @@ type Op =
 			t: 'txn';
 			cmp: {
 				key: string;
-				target: 'VALUE' | 'VERSION' | 'MOD' | 'CREATE';
+				target: 'VALUE' | 'VERSION' | 'MOD' | 'CREATE' | 'LEASE';
 				result: Compare['result'];
 				n: number;
 			};
@@ -67,7 +67,7 @@ type Op =
 	| { t: 'watch'; rev: number };
 
 type SubOp =
-	| { t: 'put'; key: string; value: string }
+	| { t: 'put'; key: string; value: string; ignoreValue: boolean }
 	| { t: 'del'; key: string; end?: string }
 	| { t: 'get'; key: string };
 
@@ -75,7 +75,12 @@ const key = fc.constantFrom(...KEYS);
 const value = fc.constantFrom('', 'x', 'y', 'zz');
 const end = fc.option(fc.constantFrom('b', 'c', 'e', FROM_KEY), { nil: undefined });
 const subOp: fc.Arbitrary<SubOp> = fc.oneof(
-	fc.record({ t: fc.constant('put' as const), key, value }),
+	fc.record({
+		t: fc.constant('put' as const),
+		key,
+		value,
+		ignoreValue: fc.constantFrom(false, false, false, true)
+	}),
 	fc.record({ t: fc.constant('del' as const), key, end }),
 	fc.record({ t: fc.constant('get' as const), key })
 );
@@ -114,6 +119,7 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 			cmp: fc.record({
 				key,
 				target: fc.constantFrom(
+					'LEASE' as const,
 					'VALUE' as const,
 					'VERSION' as const,
 					'MOD' as const,
@@ -372,11 +378,18 @@ function runSequence(ops: Op[]): void {
 					value: utf8(['', 'x', 'y', 'zz', 'w', 'x', 'y'][c.n]),
 					version: c.n,
 					mod_revision: c.n,
-					create_revision: c.n
+					create_revision: c.n,
+					lease: BigInt(c.n % 3)
 				};
 				const toReq = (s: SubOp): RequestOp =>
 					s.t === 'put'
-						? { request_put: { key: utf8(s.key), value: utf8(s.value) } }
+						? {
+								request_put: {
+									key: utf8(s.key),
+									value: s.ignoreValue ? new Uint8Array() : utf8(s.value),
+									ignore_value: s.ignoreValue
+								}
+							}
 						: s.t === 'del'
 							? { request_delete_range: { key: utf8(s.key), range_end: bytesEnd(s.end) } }
 							: { request_range: { key: utf8(s.key) } };
@@ -420,22 +433,42 @@ function runSequence(ops: Op[]): void {
 							? kv.version
 							: c.target === 'MOD'
 								? kv.mod
-								: kv.create
+								: c.target === 'LEASE'
+									? kv.lease
+									: kv.create
 						: 0;
-					const cmp = Math.sign(a - c.n);
+					const cmp = Math.sign(a - (c.target === 'LEASE' ? c.n % 3 : c.n));
 					ok = { EQUAL: cmp === 0, NOT_EQUAL: cmp !== 0, LESS: cmp < 0, GREATER: cmp > 0 }[
 						c.result
 					];
 				}
 				const branch = ok ? o.success : o.failure;
+				// ignore_value needs the key before the txn; a from-key delete earlier in the
+				// txn can still remove it, and then the whole txn fails (etcd would panic).
+				const NOT_FOUND = 'etcdserver: key not found';
+				if (branch.some((x) => x.t === 'put' && x.ignoreValue && !m.cur.has(x.key))) {
+					expect(got).toBe(NOT_FOUND);
+					break;
+				}
 				const reads: (MKv[] | number)[] = [];
+				let failed = false;
 				m.write((next, rev, evs) => {
 					for (const s of branch) {
-						if (s.t === 'put') m.put(next, rev, evs, s.key, s.value, 0);
+						if (s.t === 'put' && s.ignoreValue && !next.has(s.key)) {
+							failed = true;
+							evs.length = 0;
+							return;
+						}
+						if (s.t === 'put')
+							m.put(next, rev, evs, s.key, s.ignoreValue ? next.get(s.key)!.value : s.value, 0);
 						else if (s.t === 'del') reads.push(m.del(next, rev, evs, s.key, s.end));
 						else reads.push(m.range(next, s.key));
 					}
 				});
+				if (failed) {
+					expect(got).toBe(NOT_FOUND);
+					break;
+				}
 				const r = got as {
 					succeeded: boolean;
 					header: { revision: number };
