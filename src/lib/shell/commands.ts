@@ -6,6 +6,7 @@
 import type { Command, CommandContext, ExecResult, InMemoryFs } from 'just-bash';
 import type { ClientFactory } from '../client/types';
 import type { EtcdctlRunner } from './etcdctl-io';
+import { TTY_ERR_VAR, TTY_IN_VAR, TTY_VAR, TTY_VARS } from './interleave';
 import { shellJoin } from './quote';
 import { etcdctlFs } from './vfs';
 
@@ -26,6 +27,8 @@ export interface CommandHost {
 	clearHistory(): void;
 	/** Background jobs, oldest first. */
 	jobs(): readonly JobView[];
+	/** The terminal behind a tty path (see interleave.ts), for printing as a command goes. */
+	terminal(tty: string | undefined): Sink | null;
 }
 
 /** What job-control commands see of a background job. */
@@ -38,23 +41,36 @@ export interface JobView {
 	stop(): void;
 }
 
-/**
- * One running shell (the foreground shell, or one background job): its abort signal, and the
- * terminal sink that the next etcdctl invocation may print to directly. Output is otherwise
- * buffered by just-bash until the command ends, which is wrong for `etcdctl watch` (it ends on
- * Ctrl-C only), so the session grants direct output when the line is one plain etcdctl command
- * whose stdout and stderr are the terminal.
- */
+/** One running shell (the foreground shell, or one background job): its abort signal. */
 export interface Invocation {
 	signal(): AbortSignal;
-	takeDirect(): Sink | null;
 }
 
 const ok = (stdout = '', stderr = '', exitCode = 0): ExecResult => ({ stdout, stderr, exitCode });
 
+/** The environment a child process would get (without the session's tty markers). */
 function exportedEnv(ctx: CommandContext): Record<string, string> {
-	if (ctx.exportedEnv) return { ...ctx.exportedEnv };
-	return Object.fromEntries(ctx.env);
+	const env = ctx.exportedEnv ? { ...ctx.exportedEnv } : Object.fromEntries(ctx.env);
+	for (const v of TTY_VARS) delete env[v];
+	return env;
+}
+
+/** Where this command's stdout/stderr go when they are the terminal, and whether stdin is. */
+function ttyOf(host: CommandHost, ctx: CommandContext) {
+	const env = ctx.exportedEnv ?? {};
+	return {
+		out: host.terminal(env[TTY_VAR]),
+		err: host.terminal(env[TTY_ERR_VAR]),
+		in: env[TTY_IN_VAR] === '1' && host.terminalInput
+	};
+}
+
+/** The tty markers as `VAR=value ` prefixes, to pass on to a command run through ctx.exec. */
+function ttyPrefix(ctx: CommandContext): string {
+	const env = ctx.exportedEnv ?? {};
+	return TTY_VARS.filter((v) => env[v] !== undefined)
+		.map((v) => `${v}=${shellJoin([env[v]])} `)
+		.join('');
 }
 
 /** Combines the invocation's signal (Ctrl-C, job stop) with just-bash's own (timeouts). */
@@ -71,30 +87,25 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 			const clients = host.clients();
 			if (!run) return ok('', 'etcdctl: not available in this terminal\n', 1);
 			if (!clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
-			const direct = inv.takeDirect();
+			const tty = ttyOf(host, ctx);
 			let out = '';
 			let err = '';
 			const stdinText = new TextDecoder().decode(latin1Bytes(latin1(ctx)));
 			const code = await run({
 				args,
 				env: exportedEnv(ctx),
-				stdin: async () => (direct && host.terminalInput ? null : stdinText),
-				readLine: direct && host.terminalInput ? host.readLine : undefined,
-				stdout: (t) => (direct ? direct(t, 'stdout') : (out += t)),
-				stderr: (t) => (direct ? direct(t, 'stderr') : (err += t)),
+				stdin: async () => (tty.in ? null : stdinText),
+				readLine: tty.in ? host.readLine : undefined,
+				stdout: (t) => (tty.out ? tty.out(t, 'stdout') : (out += t)),
+				stderr: (t) => (tty.err ? tty.err(t, 'stderr') : (err += t)),
 				signal: combinedSignal(inv.signal(), ctx.signal),
 				fs: etcdctlFs(host.fs, ctx.cwd),
 				clients,
 				exec: ctx.exec
 					? async (argv, env) => {
-							const r = await ctx.exec!(shellJoin(argv), { cwd: ctx.cwd, env });
-							if (direct) {
-								direct(r.stdout, 'stdout');
-								direct(r.stderr, 'stderr');
-							} else {
-								out += r.stdout;
-								err += r.stderr;
-							}
+							const r = await ctx.exec!(ttyPrefix(ctx) + shellJoin(argv), { cwd: ctx.cwd, env });
+							out += r.stdout;
+							err += r.stderr;
 							return r.exitCode;
 						}
 					: undefined,
@@ -156,7 +167,7 @@ function sudoCommand(): Command {
 			}
 			if (!ctx.exec) return ok('', 'sudo: cannot run commands here\n', 1);
 			const assign = Object.entries(env).map(([k, v]) => `${k}=${shellJoin([v])} `);
-			const r = await ctx.exec(assign.join('') + shellJoin(rest), {
+			const r = await ctx.exec(ttyPrefix(ctx) + assign.join('') + shellJoin(rest), {
 				cwd: ctx.cwd,
 				stdin: latin1(ctx),
 				stdinKind: 'bytes'
@@ -343,15 +354,15 @@ function fgCommand(host: CommandHost, inv: Invocation): Command {
 			if (!job || !job.running) {
 				return ok('', `bash: fg: ${args[0] ?? 'current'}: no such job\n`, 1);
 			}
-			const direct = inv.takeDirect();
-			if (direct) direct(`${job.command}\n`, 'stdout');
+			const live = ttyOf(host, ctx).out;
+			if (live) live(`${job.command}\n`, 'stdout');
 			const signal = combinedSignal(inv.signal(), ctx.signal);
 			const onAbort = () => job.stop();
 			signal.addEventListener('abort', onAbort, { once: true });
 			if (signal.aborted) job.stop();
 			try {
 				const code = await job.done;
-				return ok(direct ? '' : `${job.command}\n`, '', code);
+				return ok(live ? '' : `${job.command}\n`, '', code);
 			} finally {
 				signal.removeEventListener('abort', onAbort);
 			}
@@ -393,7 +404,8 @@ function elsewhereCommand(name: string): Command {
 				if (shell && target[1] !== '-c') {
 					return ok('', `${name}: you are already in the etcd container's shell here.\n`, 0);
 				}
-				const script = shell ? (target[2] ?? '') : shellJoin(target);
+				// A script's output comes back to us; a single command may print as it goes.
+				const script = shell ? (target[2] ?? '') : ttyPrefix(ctx) + shellJoin(target);
 				const r = await ctx.exec(script, {
 					cwd: ctx.cwd,
 					stdin: latin1(ctx),
@@ -496,7 +508,7 @@ async function runWithEnv(
 		.map(([k, v]) => `${k}=${shellJoin([v])} `)
 		.join('');
 	const unsets = unset.length ? `unset ${shellJoin(unset)}; ` : '';
-	const r = await ctx.exec(`${unsets}${prefix}${shellJoin(command)}`, {
+	const r = await ctx.exec(`${unsets}${ttyPrefix(ctx)}${prefix}${shellJoin(command)}`, {
 		cwd: ctx.cwd,
 		stdin: latin1(ctx),
 		stdinKind: 'bytes',

@@ -14,7 +14,8 @@
  * (`cmd >file` keeps stderr on the terminal, `cmd 2>/dev/null` silences it). A compound command
  * with its own redirection of stdout or stderr keeps that stream for all it contains, and
  * function bodies are left alone (a call may redirect them). Each command's output then
- * appears when it ends, stdout and stderr in the order bash shows them.
+ * appears when it ends, stdout and stderr in the order bash shows them. etcdctl learns through
+ * TTY_VAR that its stdout is the terminal, and prints there as it goes.
  */
 import type { CommandNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash';
 
@@ -24,6 +25,42 @@ type RedirectionNode = SimpleCommandNode['redirections'][number];
 interface Route {
 	out: boolean;
 	err: boolean;
+	/** stdin is the terminal (no pipe or `<` feeds it). */
+	in: boolean;
+}
+
+/**
+ * Set, for one command, to the tty its stdout goes to, so that etcdctl (and fg, and what sudo,
+ * env, kubectl exec... run) can print as it goes instead of when it ends: `etcdctl watch`.
+ */
+export const TTY_VAR = 'PLAYGROUND_TTY';
+/** Set, for one command, to the tty its stderr goes to. */
+export const TTY_ERR_VAR = 'PLAYGROUND_TTY_ERR';
+/** Set, for one command, when its stdin is the terminal rather than a pipe or a file. */
+export const TTY_IN_VAR = 'PLAYGROUND_TTY_IN';
+export const TTY_VARS: readonly string[] = [TTY_VAR, TTY_ERR_VAR, TTY_IN_VAR];
+
+const LIVE_COMMANDS = new Set([
+	'etcdctl',
+	'fg',
+	'sudo',
+	'env',
+	'kubectl',
+	'oc',
+	'podman',
+	'docker',
+	'crictl'
+]);
+
+function literal(w: SimpleCommandNode['name']): string | undefined {
+	const [part] = w?.parts ?? [];
+	return w?.parts.length === 1 && part.type === 'Literal' ? part.value : undefined;
+}
+
+function takesInput(redirections: RedirectionNode[]): boolean {
+	return redirections.some(
+		(r) => ['<', '<<', '<<-', '<<<', '<&', '<>'].includes(r.operator) && (r.fd ?? 0) === 0
+	);
 }
 
 const word = (value: string) => ({
@@ -32,7 +69,7 @@ const word = (value: string) => ({
 });
 
 /** Which of stdout and stderr a list of redirections takes over. */
-function taken(redirections: RedirectionNode[]): Route {
+function taken(redirections: RedirectionNode[]): { out: boolean; err: boolean } {
 	let out = false;
 	let err = false;
 	for (const r of redirections) {
@@ -58,6 +95,10 @@ function terminal(route: Route, tty: string): RedirectionNode[] {
 	return r;
 }
 
+function assignment(name: string, value: string) {
+	return { type: 'Assignment' as const, name, value: word(value), append: false, array: null };
+}
+
 class Router {
 	constructor(private readonly tty: string) {}
 
@@ -67,7 +108,11 @@ class Router {
 				const pipesStderr = (p as { pipeStderr?: boolean[] }).pipeStderr ?? [];
 				p.commands.forEach((c, i) => {
 					const last = i === p.commands.length - 1;
-					this.command(c, { out: route.out && last, err: route.err && !pipesStderr[i] });
+					this.command(c, {
+						out: route.out && last,
+						err: route.err && !pipesStderr[i],
+						in: route.in && i === 0
+					});
 				});
 			}
 		}
@@ -77,11 +122,24 @@ class Router {
 		if (c.type === 'FunctionDef') return;
 		if (c.type === 'SimpleCommand') {
 			this.substitutions([c.name, c.args, c.assignments, c.redirections], route.err);
-			if (c.name) c.redirections.unshift(...terminal(route, this.tty));
+			if (!c.name) return;
+			const own = taken(c.redirections);
+			if (LIVE_COMMANDS.has(literal(c.name) ?? '')) {
+				if (route.out && !own.out) c.assignments.push(assignment(TTY_VAR, this.tty));
+				if (route.err && !own.err) c.assignments.push(assignment(TTY_ERR_VAR, this.tty));
+				if (route.in && !takesInput(c.redirections)) {
+					c.assignments.push(assignment(TTY_IN_VAR, '1'));
+				}
+			}
+			c.redirections.unshift(...terminal(route, this.tty));
 			return;
 		}
 		const own = taken(c.redirections);
-		const inner = { out: route.out && !own.out, err: route.err && !own.err };
+		const inner = {
+			out: route.out && !own.out,
+			err: route.err && !own.err,
+			in: route.in && !takesInput(c.redirections)
+		};
 		switch (c.type) {
 			case 'If':
 				for (const clause of c.clauses) {
@@ -123,7 +181,7 @@ class Router {
 		const n = node as { type?: string; body?: ScriptNode };
 		if (n.type === 'Statement') return;
 		if (n.type === 'CommandSubstitution' && n.body) {
-			this.statements(n.body.statements, { out: false, err: true });
+			this.statements(n.body.statements, { out: false, err: true, in: false });
 			return;
 		}
 		for (const v of Object.values(node)) this.substitutions(v, err);
@@ -132,6 +190,6 @@ class Router {
 
 /** Sends terminal-bound output through `tty` (see above); mutates and returns the script. */
 export function routeToTerminal(ast: ScriptNode, tty: string): ScriptNode {
-	new Router(tty).statements(ast.statements, { out: true, err: true });
+	new Router(tty).statements(ast.statements, { out: true, err: true, in: true });
 	return ast;
 }

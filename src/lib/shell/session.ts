@@ -18,13 +18,7 @@
  */
 import type { Bash, BashExecResult, InMemoryFs, ScriptNode, StatementNode } from 'just-bash';
 import type { ClientFactory } from '../client/types';
-import {
-	playgroundCommands,
-	WAIT_COMMAND,
-	type CommandHost,
-	type Invocation,
-	type Sink
-} from './commands';
+import { playgroundCommands, WAIT_COMMAND, type CommandHost, type Invocation } from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
 import { routeToTerminal } from './interleave';
 
@@ -107,19 +101,13 @@ function stateOf(bash: Bash): BashState {
 	return (bash as unknown as { state: BashState }).state;
 }
 
-/** The invocation of one shell (foreground or a job): its abort signal and direct sink. */
+/** The invocation of one shell (foreground or a job): its abort signal. */
 class ShellInvocation implements Invocation {
 	controller = new AbortController();
-	direct: Sink | null = null;
 	/** Set just before exec(): the next script parsed is the line, not a nested ctx.exec. */
 	topLevel = false;
 	signal(): AbortSignal {
 		return this.controller.signal;
-	}
-	takeDirect(): Sink | null {
-		const d = this.direct;
-		this.direct = null;
-		return d;
 	}
 }
 
@@ -197,7 +185,12 @@ export class ShellSession {
 			terminalInput: opts.terminalInput ?? true,
 			history: () => this.lines,
 			clearHistory: () => void this.lines.splice(0),
-			jobs: () => this.jobList
+			jobs: () => this.jobList,
+			terminal: (tty) => {
+				const job = tty === undefined ? undefined : this.ttys.get(tty);
+				if (job === undefined) return null;
+				return (t, stream) => this.write(t, stream, job === 0 ? undefined : job);
+			}
 		};
 		this.hookTtys();
 		this.bash = this.makeBash(this.fg);
@@ -367,7 +360,6 @@ export class ShellSession {
 		const onAbort = () => controller.abort();
 		signal?.addEventListener('abort', onAbort, { once: true });
 		if (signal?.aborted) controller.abort();
-		this.fg.direct = ast && printsLive(ast) ? (t, s) => this.write(t, s) : null;
 		let result: BashExecResult;
 		try {
 			this.fg.topLevel = true;
@@ -377,7 +369,6 @@ export class ShellSession {
 			this.write(`bash: ${e instanceof Error ? e.message : String(e)}\n`, 'stderr');
 			return 1;
 		} finally {
-			this.fg.direct = null;
 			this.fg.topLevel = false;
 			signal?.removeEventListener('abort', onAbort);
 		}
@@ -418,7 +409,6 @@ export class ShellSession {
 		} catch {
 			// reported by exec
 		}
-		inv.direct = ast && printsLive(ast) ? (t, s) => this.write(t, s, id) : null;
 		const job = new JobImpl(id, pid, text.trim(), () => inv.controller.abort());
 		inv.topLevel = true;
 		job.done = bash.exec(text, { signal: inv.controller.signal }).then(
@@ -475,27 +465,6 @@ function copyState(from: BashState, to: BashState): void {
 	to.shoptOptions = { ...from.shoptOptions };
 }
 
-/**
- * True when the script is one etcdctl command (possibly behind sudo), or `fg`, whose output goes
- * to the terminal: no pipe, no redirection, no `$(...)` that would run etcdctl into a variable.
- */
-function printsLive(ast: ScriptNode): boolean {
-	if (ast.statements.length !== 1) return false;
-	const stmt: StatementNode = ast.statements[0];
-	if (stmt.pipelines.length !== 1 || stmt.pipelines[0].commands.length !== 1) return false;
-	const cmd = stmt.pipelines[0].commands[0];
-	if (cmd.type !== 'SimpleCommand' || cmd.redirections.length > 0 || !cmd.name) return false;
-	if (/"(CommandSubstitution|ProcessSubstitution|ArithCommandSubst)"/.test(JSON.stringify(cmd))) {
-		return false;
-	}
-	const literal = (w: { parts: { type: string; value?: string }[] }) =>
-		w.parts.length === 1 && w.parts[0].type === 'Literal' ? w.parts[0].value : undefined;
-	const name = literal(cmd.name);
-	if (name === 'etcdctl' || name === 'fg') return true;
-	return name === 'sudo' && cmd.args.some((a) => literal(a) === 'etcdctl');
-}
-
-/** A top-level `exit` ends the shell; just-bash then returns the state the line started with. */
 /** Points every `wait` command at WAIT_COMMAND (see commands.ts). */
 function renameWait<T>(node: T): T {
 	const seen = new Set<unknown>();

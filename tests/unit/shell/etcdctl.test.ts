@@ -128,6 +128,21 @@ describe('etcdctl in the shell', () => {
 		expect(await running).toBe(130);
 	});
 
+	it('prints live wherever its stdout is the terminal: lists, sudo, errors from $(...)', async () => {
+		const sh = await etcdShell();
+		for (const line of ['etcdctl watch foo; echo after', 'sudo -E etcdctl watch foo']) {
+			const ctl = new AbortController();
+			const running = sh.session.run(line, { signal: ctl.signal });
+			await sleep(50);
+			expect(sh.pending(), line).toMatch(/^PUT\nk1\n/);
+			ctl.abort();
+			await running;
+			sh.pending();
+		}
+		expect((await sh.run('X=$(etcdctl fail); echo "[$X]"')).out).toBe('Error: boom\n[]\n');
+		expect((await sh.run('sudo env | grep -c PLAYGROUND')).out).toBe('0\n');
+	});
+
 	it('streams a background watch as it prints, and stops it with the job', async () => {
 		const sh = await etcdShell();
 		await sh.run('etcdctl watch / --prefix &');
