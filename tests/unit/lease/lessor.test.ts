@@ -79,6 +79,8 @@ describe('lessor', () => {
 		expect(lessor.expired()).toEqual([]);
 		lessor.advance(1000 + 17000);
 		expect(lessor.expired()).toEqual([1n]);
+		// Expired but not yet revoked: time to live goes below zero as etcd's does.
+		expect(lessor.timeToLive(1n).TTL).toBe(-3);
 		// An expired lease cannot be kept alive; it is still there until revoked.
 		expect(lessor.keepAlive(1n)).toBe(0);
 		expect(lessor.leases()).toEqual([1n]);

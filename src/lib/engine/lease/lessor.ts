@@ -123,7 +123,7 @@ export class Lessor implements LeaseHooks {
 		if (!l) return { header, ID: id, TTL: -1, grantedTTL: 0, keys: [] };
 		const remaining = this.remainingMs(l);
 		// A request always takes some time, so a lease granted "now" shows ttl - 1 in etcd.
-		const ttl = remaining === Infinity ? l.ttl : Math.trunc((remaining - 1) / 1000);
+		const ttl = remaining === Infinity ? l.ttl : Math.trunc((remaining - 1) / 1000) || 0;
 		return {
 			header,
 			ID: id,
