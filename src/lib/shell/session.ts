@@ -16,7 +16,7 @@
  * just-bash is imported lazily (its browser build is pure JavaScript: no WebAssembly; the
  * runtimes that need it, python3, sqlite3 and js-exec, are Node-only and never enabled).
  */
-import type { Bash, BashExecResult, InMemoryFs, ScriptNode, StatementNode } from 'just-bash';
+import type { Bash, BashExecResult, InMemoryFs, ScriptNode } from 'just-bash';
 import type { ClientFactory } from '../client/types';
 import { playgroundCommands, WAIT_COMMAND, type CommandHost, type Invocation } from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
@@ -403,12 +403,6 @@ export class ShellSession {
 		const bash = this.makeBash(inv, id);
 		copyState(stateOf(this.bash), stateOf(bash));
 		const pid = JOB_PID_BASE + id;
-		let ast: ScriptNode | null = null;
-		try {
-			ast = parse(bash, text);
-		} catch {
-			// reported by exec
-		}
 		const job = new JobImpl(id, pid, text.trim(), () => inv.controller.abort());
 		inv.topLevel = true;
 		job.done = bash.exec(text, { signal: inv.controller.signal }).then(
