@@ -310,7 +310,8 @@ export class ShellSession {
 	private tty(job: number): string {
 		const path = `${TTY_DIR}/${job}`;
 		this.ttys.set(path, job);
-		if (!this.fs.getAllPaths().includes(path)) this.fs.writeFileSync(path, '');
+		// (Re)created each time: `rm -rf /dev` must not cut the terminal off.
+		this.fs.writeFileSync(path, '');
 		return path;
 	}
 
@@ -356,6 +357,7 @@ export class ShellSession {
 		signal: AbortSignal | undefined
 	): Promise<number> {
 		if (this.fg.controller.signal.aborted) this.fg.controller = new AbortController();
+		this.tty(0);
 		const controller = this.fg.controller;
 		const onAbort = () => controller.abort();
 		signal?.addEventListener('abort', onAbort, { once: true });

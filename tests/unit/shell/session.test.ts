@@ -173,9 +173,11 @@ describe('output as each command ends', () => {
 		expect((await sh.run('set -o noclobber; echo still')).out).toBe('still\n');
 	});
 
-	it('shows what is written to /dev/pts/0', async () => {
+	it('shows what is written to /dev/pts/0, even after rm -rf /dev', async () => {
 		const sh = await shell();
 		expect((await sh.run('echo direct > /dev/pts/0 | wc -l')).out).toBe('direct\n0\n');
+		await sh.run('rm -rf /dev');
+		expect((await sh.run('echo still here')).out).toBe('still here\n');
 	});
 });
 
