@@ -169,3 +169,43 @@ describe('snapshots', () => {
 		c.close();
 	});
 });
+
+describe('backend quota', () => {
+	it('raises a NOSPACE alarm cluster-wide; reads, deletes, compaction and disarm still work', async () => {
+		let ms = 1_700_000_000_000;
+		const c = await LocalCluster.create({
+			size: 3,
+			seed: 6,
+			clock: () => ms++,
+			quotaBytes: 64 * 1024
+		});
+		await tickUntil(c, () => c.leader() !== null);
+		const api = c.api('etcd-1')!;
+		const value = new Uint8Array(8 * 1024);
+		let failed = '';
+		for (let i = 0; i < 20 && !failed; i++) {
+			try {
+				await withTicks(c, api.put({ key: b(`big${i}`), value }));
+			} catch (e) {
+				failed = (e as Error).message;
+			}
+		}
+		expect(failed).toBe('etcdserver: mvcc: database space exceeded');
+		await tickUntil(c, () => c.names().every((n) => c.server(n)!.status().errors.length === 1));
+		const alarms = await withTicks(c, c.api('etcd-2')!.alarmList());
+		expect(alarms.alarms.map((a) => a.alarm)).toEqual(['NOSPACE']);
+		await expect(
+			withTicks(c, c.api('etcd-3')!.put({ key: b('tiny'), value: b('1') }))
+		).rejects.toThrow('etcdserver: mvcc: database space exceeded');
+		const r = await withTicks(c, api.range({ key: b('big0') }));
+		expect(r.count).toBe(1);
+		const del = await withTicks(c, api.deleteRange({ key: b('big'), range_end: b('bih') }));
+		expect(del.deleted).toBeGreaterThan(0);
+		await withTicks(c, api.compact({ revision: del.header.revision }));
+		for (const n of c.names()) await withTicks(c, c.api(n)!.defragment());
+		await withTicks(c, api.alarmDisarm(0n, 'NONE'));
+		const put = await withTicks(c, api.put({ key: b('tiny'), value: b('1') }));
+		expect(put.header.revision).toBeGreaterThan(del.header.revision);
+		c.close();
+	});
+});

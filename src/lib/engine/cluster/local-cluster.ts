@@ -28,6 +28,8 @@ export interface LocalClusterOptions {
 	/** Applied entries between raft snapshots (etcd --snapshot-count); small values exercise snapshots. */
 	snapshotCount?: number;
 	catchUpEntries?: number;
+	/** Backend quota in bytes (etcd --quota-backend-bytes). */
+	quotaBytes?: number;
 	/** How messages are delivered when there is no latency: defaults to the next microtask. */
 	defer?: (fn: () => void) => void;
 }
@@ -121,6 +123,7 @@ export class LocalCluster {
 			tickMs: this.opts.tickMs,
 			snapshotCount: this.opts.snapshotCount,
 			catchUpEntries: this.opts.catchUpEntries,
+			quotaBytes: this.opts.quotaBytes,
 			onTrace: this.opts.onTrace ? (e) => this.opts.onTrace?.(m.name, e) : undefined
 		});
 	}

@@ -64,7 +64,7 @@ import {
 } from '../auth';
 import { Lessor, MAX_LEASE_TTL } from '../lease/lessor';
 import type { BackendContents } from '../mvcc/backend';
-import { MvccStore } from '../mvcc/store';
+import { LEASE_OVERHEAD, MvccStore, putCost, txnCost } from '../mvcc/store';
 import { checkRequestSize, checkTxnRequest, MAX_REQUEST_BYTES } from '../mvcc/validate';
 import { WatchableStore, type WatchStream, type WatchStreamResponse } from '../mvcc/watch';
 import {
@@ -1047,6 +1047,8 @@ export class EtcdServer {
 			if (req.ignore_value && req.value && req.value.length > 0) throw Errors.ValueProvided();
 			if (req.ignore_lease && req.lease && req.lease !== 0n) throw Errors.LeaseProvided();
 			if (this.capped) throw Errors.NoSpace();
+			// The front-door quota check (member-local, as in etcd): raises NOSPACE when crossed.
+			this.store.checkQuota(putCost(req));
 			return { op: 'put', req };
 		}, opts);
 	}
@@ -1071,7 +1073,10 @@ export class EtcdServer {
 			return resp;
 		}
 		return this.write(() => {
-			if (this.capped && txnHasPut(req)) throw Errors.NoSpace();
+			if (txnHasPut(req)) {
+				if (this.capped) throw Errors.NoSpace();
+				this.store.checkQuota(txnCost(req));
+			}
 			return { op: 'txn', req };
 		}, opts);
 	}
@@ -1127,6 +1132,7 @@ export class EtcdServer {
 		const ai = this.authInfo(opts);
 		requireAuthInfo(this.auth, ai);
 		if (this.capped) throw Errors.NoSpace();
+		this.store.checkQuota(LEASE_OVERHEAD);
 		const leaseId = id !== 0n ? id : leaseIdFrom(this.reqIds.next());
 		return this.propose<LeaseGrantResponse>({ op: 'leaseGrant', leaseId, ttl }, ai);
 	}
