@@ -45,14 +45,23 @@ export class RaftSimNode implements SimNode<Message> {
 		private readonly opts: RaftNodeOptions,
 		private readonly rng: Rng,
 		private readonly checkers: RaftCheckers,
-		bootstrap?: NodeId[]
+		private readonly bootstrapPeers?: NodeId[]
 	) {
 		this.rn = this.newRawNode();
-		if (bootstrap) {
-			this.rn.bootstrap(bootstrap);
-			// etcd fast-forwards a new member's election clock so the first election is quick.
-			this.rn.advanceTicks(this.rn.raft.electionTimeout - 1);
-		}
+		this.maybeBootstrap();
+	}
+
+	/**
+	 * A founding member with nothing on disk bootstraps, also after a crash that lost its first
+	 * (bootstrap) writes: etcd re-runs the bootstrap when it finds no WAL. Restarting it as an
+	 * empty joiner instead would let it apply only its own AddNode and elect itself alone.
+	 */
+	private maybeBootstrap(): void {
+		if (!this.bootstrapPeers) return;
+		if (this.storage.lastIndex() !== 0 || this.storage.snapshot().metadata.index !== 0) return;
+		this.rn.bootstrap(this.bootstrapPeers);
+		// etcd fast-forwards a new member's election clock so the first election is quick.
+		this.rn.advanceTicks(this.rn.raft.electionTimeout - 1);
 	}
 
 	private newRawNode(): RawNode {
@@ -240,6 +249,7 @@ export class RaftSimNode implements SimNode<Message> {
 		}
 		this.lastSnapshotAt = this.appliedIndex;
 		this.wasLeader = false;
+		this.maybeBootstrap();
 	}
 
 	appliedTo(): number {
