@@ -86,11 +86,17 @@ export interface EtcdSimResult {
 const KEYS = ['k0', 'k1', 'k2', 'k3'];
 const RANGE = { key: 'k', end: 'l' };
 const TICK_MS = 100;
-/** Microtask turns per drain: EtcdServer's deepest await chain per event is far shorter. */
-const DRAIN_TURNS = 40;
+/**
+ * Microtask turns per drain after something happened (a delivery, tick, fsync or request):
+ * longer than EtcdServer's await chains per event. Quiet steps drain a little too, so work
+ * left over from a long chain still moves on. Either way the order of events is decided by
+ * the microtask queue alone, so a seed replays exactly.
+ */
+const DRAIN_TURNS = 30;
+const IDLE_DRAIN_TURNS = 4;
 
-async function drain(): Promise<void> {
-	for (let i = 0; i < DRAIN_TURNS; i++) await Promise.resolve();
+async function drain(turns: number): Promise<void> {
+	for (let i = 0; i < turns; i++) await Promise.resolve();
 }
 
 interface Client {
@@ -230,11 +236,16 @@ class EtcdSim {
 	private add(n: EtcdSimNode): void {
 		this.nodes.set(n.id, n);
 		this.phase.set(n.id, this.rng.int(TICK_MS));
+		this.order = [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 	}
 
+	/** Nodes in ID order: iteration order must never depend on insertion history. */
 	sorted(): EtcdSimNode[] {
-		return [...this.nodes.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+		return this.order;
 	}
+	private order: EtcdSimNode[] = [];
+	/** Counts events (deliveries, ticks, requests, faults), to tell busy steps from quiet ones. */
+	private events = 0;
 
 	private record(x: number): void {
 		this.trace = Math.imul(this.trace ^ (x >>> 0), 0x01000193) >>> 0;
@@ -265,6 +276,7 @@ class EtcdSim {
 
 	async run(until: number, stop?: () => boolean): Promise<string | undefined> {
 		for (; this.now < until; this.now++) {
+			const before = this.events;
 			if (this.faultsOn && this.now % 10 === 0) this.injectFaults();
 			if (this.clientsOn) this.driveClients();
 			for (const d of this.network.due(this.now)) {
@@ -273,14 +285,23 @@ class EtcdSim {
 					this.record(Number(d.msg.to & 0xffffn));
 					this.record(Number(d.msg.from & 0xffffn) * 65536 + (this.now & 0xffff));
 					to.receive(d.msg);
+					this.events++;
 				}
 			}
 			for (const n of this.sorted()) {
-				if (n.alive && (this.now + (this.phase.get(n.id) ?? 0)) % TICK_MS === 0) n.tick();
+				if (n.alive && (this.now + (this.phase.get(n.id) ?? 0)) % TICK_MS === 0) {
+					n.tick();
+					this.events++;
+				}
 			}
-			for (let round = 0; round < 2; round++) {
+			for (const n of this.sorted()) if (n.sync(this.now)) this.events++;
+			if (this.events === before) {
+				await drain(IDLE_DRAIN_TURNS);
+			} else {
+				await drain(DRAIN_TURNS);
+				// Writes the first drain issued may be durable at once (no fsync delay).
 				for (const n of this.sorted()) n.sync(this.now);
-				await drain();
+				await drain(DRAIN_TURNS);
 			}
 			for (const n of this.sorted()) {
 				for (const m of n.poll()) this.network.send(m, this.now);
@@ -311,6 +332,7 @@ class EtcdSim {
 		const live = all.filter((n) => n.alive).map((n) => n.id);
 		const crashed = all.filter((n) => !n.alive && !n.starting).map((n) => n.id);
 		for (const f of this.scheduler.next(live, crashed, this.network.isPartitioned())) {
+			this.events++;
 			switch (f.kind) {
 				case 'partition':
 					this.network.partition(f.groups);
@@ -484,6 +506,7 @@ class EtcdSim {
 		const server = target.server;
 		// A member that is down refuses the connection: the request never happened.
 		if (!target.alive || !server) return;
+		this.events++;
 		const timeout = 500 + this.rng.int(2500);
 		if (op === 'keepAlive' || op === 'compact' || op === 'serializable') {
 			let p: Promise<unknown>;
@@ -521,6 +544,7 @@ class EtcdSim {
 			},
 			(e: unknown) => {
 				if (!(e instanceof EtcdError)) throw e;
+				h.error = e.message;
 				this.record(index * 7919 + 1);
 				if (c.busy === index) c.busy = -1;
 			}
@@ -660,7 +684,13 @@ class EtcdSim {
 			if (s !== undefined) out.push({ ...h, out: { rev: s, succeeded: true, partial: true } });
 			else if (f !== undefined)
 				out.push({ ...h, out: { rev: f, succeeded: false, partial: true } });
-			else if (!complete || !hasPut(op.success) || !hasPut(op.failure)) out.push(h);
+			else if (!complete) out.push(h);
+			else {
+				// Neither branch that writes a value ran; one without puts may have, and only
+				// matters if it deletes.
+				const ran = [op.success, op.failure].filter((b) => !hasPut(b));
+				if (ran.some((b) => b.some((o) => o.type === 'delete'))) out.push(h);
+			}
 		}
 		return out;
 	}
@@ -676,6 +706,7 @@ class EtcdSim {
 			const l = this.leader();
 			if (!l) return false;
 			pending = true;
+			this.events++;
 			const value = `final.${attempt++}`;
 			const h: HistoryOp = {
 				client: 0,

@@ -74,6 +74,8 @@ export interface HistoryOp {
 	ret: number;
 	/** The response; undefined when the outcome is unknown. */
 	out?: KvOutput;
+	/** The error the client got, if it got one (for reports; the outcome stays unknown). */
+	error?: string;
 }
 
 export interface LinearizabilityResult {
@@ -100,7 +102,18 @@ export function initialState(): ModelState {
 	return { rev: 1, kvs: new Map(), leases: new Set() };
 }
 
+const keyCache = new WeakMap<ModelState, string>();
+
 function stateKey(s: ModelState): string {
+	let k = keyCache.get(s);
+	if (k === undefined) {
+		k = computeStateKey(s);
+		keyCache.set(s, k);
+	}
+	return k;
+}
+
+function computeStateKey(s: ModelState): string {
 	const keys = [...s.kvs.keys()].sort();
 	let out = `${s.rev};`;
 	for (const k of keys) {
@@ -359,6 +372,12 @@ function stateText(s: ModelState): string {
 /**
  * Checks that `history` is linearizable with respect to the KV model, starting from `init`.
  * `maxSteps` bounds the search; beyond it the answer is inconclusive (reported, never a pass).
+ *
+ * The search (Wing & Gong, with Lowe's memo of explored (set, state) pairs): at each point the
+ * candidates are the operations called before the earliest pending return; take one whose
+ * step the model allows, recurse, and undo on a dead end. Operations of unknown outcome never
+ * return, so they stay candidates to the end; they are tried after the answered ones, and
+ * never where they would change nothing (leaving them pending keeps every option open).
  */
 export function checkLinearizable(
 	history: readonly HistoryOp[],
@@ -402,61 +421,101 @@ export function checkLinearizable(
 		e.prev!.next = e;
 		if (e.next) e.next.prev = e;
 	};
+	/** The calls before the first pending return: answered ones first, then unknown ones. */
+	const candidates = (): Entry[] => {
+		const answered: Entry[] = [];
+		const unknown: Entry[] = [];
+		for (let e = head.next; e !== null && e.call; e = e.next) {
+			if (ops[e.op].out) answered.push(e);
+			else unknown.push(e);
+		}
+		return answered.concat(unknown);
+	};
 
 	let known = ops.filter((h) => h.out !== undefined).length;
 	let state = init;
 	let linearized = 0n;
 	const bit = (i: number) => 1n << BigInt(i);
-	const cache = new Set<string>();
-	const stack: { entry: Entry; state: ModelState }[] = [];
-	let entry = head.next;
+	// The memo of (linearized set, state) pairs already explored, keyed by a Zobrist hash of
+	// the set (kept up to date by XOR) and the state; the set itself settles hash collisions.
+	const zobrist = (i: number, salt: number) => {
+		let x = Math.imul(i + 1, 0x9e3779b1) ^ salt;
+		x = Math.imul(x ^ (x >>> 16), 0x85ebca6b);
+		x = Math.imul(x ^ (x >>> 13), 0xc2b2ae35);
+		return (x ^ (x >>> 16)) >>> 0;
+	};
+	const z1 = ops.map((_, i) => zobrist(i, 0x1234567));
+	const z2 = ops.map((_, i) => zobrist(i, 0x7654321));
+	let h1 = 0;
+	let h2 = 0;
+	const cache = new Map<string, bigint[]>();
+	/** One choice point: its candidates, the next one to try, and the state before it. */
+	interface Frame {
+		cands: Entry[];
+		i: number;
+		state: ModelState;
+		/** The candidate taken from here (lifted), if any. */
+		taken: Entry | null;
+	}
+	const stack: Frame[] = [{ cands: candidates(), i: 0, state, taken: null }];
 	let steps = 0;
-	// For the report: the deepest point reached and the op that blocked it.
+	// For the report: the deepest point reached and what was pending there.
 	let best = -1;
 	let bestState = state;
 	let bestBlocked = -1;
 
-	while (known > 0 && entry !== null) {
+	while (known > 0) {
 		if (++steps > maxSteps) return { ok: false, inconclusive: true, steps };
-		if (entry.call) {
-			const h = ops[entry.op];
+		const f = stack[stack.length - 1];
+		let advanced = false;
+		while (f.i < f.cands.length) {
+			const e = f.cands[f.i++];
+			const h = ops[e.op];
 			const next = step(state, h.op, h.out);
-			if (next) {
-				const lin = linearized | bit(entry.op);
-				const key = `${lin.toString(36)}|${stateKey(next)}`;
-				if (!cache.has(key)) {
-					cache.add(key);
-					stack.push({ entry, state });
-					state = next;
-					linearized = lin;
-					if (h.out) known--;
-					lift(entry);
-					entry = head.next;
-					continue;
-				}
-			}
-			entry = entry.next;
-		} else {
-			// A return whose call is not linearized yet: undo the last choice.
-			if (stack.length > best) {
-				best = stack.length;
-				bestState = state;
-				bestBlocked = entry.op;
-			}
-			const top = stack.pop();
-			if (!top) break;
-			state = top.state;
-			linearized &= ~bit(top.entry.op);
-			if (ops[top.entry.op].out) known++;
-			unlift(top.entry);
-			entry = top.entry.next;
+			if (!next || (!h.out && next === state)) continue;
+			const lin = linearized | bit(e.op);
+			const key = `${(h1 ^ z1[e.op]) >>> 0},${(h2 ^ z2[e.op]) >>> 0}|${stateKey(next)}`;
+			const seen = cache.get(key);
+			if (seen && seen.includes(lin)) continue;
+			if (seen) seen.push(lin);
+			else cache.set(key, [lin]);
+			f.taken = e;
+			state = next;
+			linearized = lin;
+			h1 ^= z1[e.op];
+			h2 ^= z2[e.op];
+			if (h.out) known--;
+			lift(e);
+			stack.push({ cands: candidates(), i: 0, state, taken: null });
+			advanced = true;
+			break;
 		}
+		if (advanced) continue;
+		// Dead end: nothing can go next here. Undo the choice that led here.
+		if (stack.length > best) {
+			best = stack.length;
+			bestState = state;
+			let r = head.next;
+			while (r && r.call) r = r.next;
+			bestBlocked = r ? r.op : -1;
+		}
+		stack.pop();
+		const parent = stack[stack.length - 1];
+		if (!parent) break;
+		const e = parent.taken!;
+		parent.taken = null;
+		unlift(e);
+		state = parent.state;
+		linearized &= ~bit(e.op);
+		h1 ^= z1[e.op];
+		h2 ^= z2[e.op];
+		if (ops[e.op].out) known++;
 	}
 	if (known === 0) return { ok: true, steps };
 	const blocked = bestBlocked >= 0 ? describeOp(ops[bestBlocked], bestBlocked) : '?';
 	return {
 		ok: false,
 		steps,
-		details: `no linearization: after ${best} operations (state ${stateText(bestState)}), ${blocked} cannot be placed`
+		details: `no linearization: after ${best - 1} operations (state ${stateText(bestState)}), ${blocked} cannot be placed`
 	};
 }
