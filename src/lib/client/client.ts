@@ -52,9 +52,13 @@ function canceled(): ClientError {
 	return new ClientError('canceled', 'context canceled');
 }
 
-/** Is this error worth trying on another member (the member went away mid-call)? */
-function isMemberGone(e: unknown): boolean {
-	return e instanceof EtcdError && e.message === Errors.Stopped().message;
+/**
+ * Is a read worth trying again? As clientv3's retry interceptor does for read-only calls:
+ * every Unavailable error (the member went away, the leader changed, no leader yet) is
+ * retried until the command deadline.
+ */
+function isRetryable(e: unknown): boolean {
+	return e instanceof EtcdError && e.code === 'Unavailable';
 }
 
 export function createClientFactory(connector: Connector): ClientFactory {
@@ -145,7 +149,7 @@ class PlaygroundClient implements EtcdClient {
 						await this.login();
 						continue;
 					}
-					if (!(retryable && isMemberGone(e))) throw e;
+					if (!(retryable && isRetryable(e))) throw e;
 				}
 			}
 			if (Date.now() >= deadline) throw deadlineExceeded();
