@@ -1,0 +1,31 @@
+/** The host interface etcdctl runs against (the terminal, the scenario runner or a test). */
+import type { ClientFactory } from '../client/types';
+
+export interface EtcdctlFS {
+	readFile(path: string): Uint8Array | null;
+	writeFile(path: string, data: Uint8Array): void;
+	exists(path: string): boolean;
+	mkdirp?(path: string): void;
+}
+
+export interface EtcdctlIO {
+	/** argv after `etcdctl`. */
+	args: string[];
+	/** The process environment (ETCDCTL_* and others). */
+	env: Record<string, string>;
+	/** The whole of stdin, or null when stdin is a terminal. */
+	stdin: () => Promise<string | null>;
+	/** Interactive line input when stdin is a terminal (txn -i, passwords); null at EOF. */
+	readLine?: (prompt: string) => Promise<string | null>;
+	/** Text as printed, newlines included. */
+	stdout: (text: string) => void;
+	stderr: (text: string) => void;
+	/** Ctrl-C / end of scenario: long-running commands stop, exit status as on SIGINT. */
+	signal: AbortSignal;
+	fs: EtcdctlFS;
+	clients: ClientFactory;
+	/** Runs a command for `watch -- cmd` and `lock name cmd`; resolves to its exit status. */
+	exec?: (argv: string[], env: Record<string, string>) => Promise<number>;
+	/** Milliseconds clock (check perf, took = ..., log timestamps). */
+	now: () => number;
+}
