@@ -413,7 +413,9 @@ function elsewhereCommand(name: string): Command {
 				});
 				return ok(r.stdout, r.stderr, r.exitCode);
 			}
-			return ok('', `${name}: ${MESSAGES[name] ?? NO_KUBERNETES}`, 127);
+			// Installing etcdctl "succeeds": it is there. The rest did not run.
+			const status = INSTALLERS.has(name) ? 0 : 127;
+			return ok('', `${name}: ${MESSAGES[name] ?? NO_KUBERNETES}`, status);
 		}
 	};
 }
@@ -427,8 +429,15 @@ const MESSAGES: Record<string, string> = {
 	ssh: 'there is no other machine to log in to: this terminal already reaches every etcd member.\n',
 	apt: 'etcdctl is already installed in this terminal.\n',
 	'apt-get': 'etcdctl is already installed in this terminal.\n',
-	yum: 'etcdctl is already installed in this terminal.\n'
+	yum: 'etcdctl is already installed in this terminal.\n',
+	wget: 'this terminal has no internet access, and needs none: etcd is already running here.\n',
+	curl: 'this terminal has no internet access; etcd answers etcdctl here (try `etcdctl endpoint health`).\n',
+	etcd:
+		'the etcd members are already running (etcd-1, etcd-2, ...): see `playground status`.\n' +
+		'`playground member add` starts another one.\n'
 };
+
+const INSTALLERS = new Set(['apt', 'apt-get', 'yum']);
 
 const ELSEWHERE = [
 	'kubectl',
@@ -444,7 +453,10 @@ const ELSEWHERE = [
 	'ssh',
 	'apt',
 	'apt-get',
-	'yum'
+	'yum',
+	'wget',
+	'curl',
+	'etcd'
 ];
 
 export function playgroundCommands(host: CommandHost, inv: Invocation): Command[] {

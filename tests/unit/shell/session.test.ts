@@ -292,6 +292,11 @@ describe('tools that are not here', () => {
 			(await sh.run('echo "Pods: $(kubectl get pods -A --no-headers 2>/dev/null | wc -l)"')).out
 		).toBe('Pods: 0\n');
 		expect((await sh.run('systemctl status etcd')).out).toMatch(/playground status/);
+		expect(await sh.run('sudo apt-get install etcd-client -y')).toEqual({
+			out: 'apt-get: etcdctl is already installed in this terminal.\n',
+			code: 0
+		});
+		expect((await sh.run('etcd --name x')).out).toMatch(/already running/);
 	});
 
 	it('runs what `kubectl exec ... --` and `podman exec ... bash -c` aim at the etcd container', async () => {
