@@ -106,9 +106,17 @@ export class ClusterManager implements ClusterControl {
 	private constructor(opts: ClusterManagerOptions) {
 		this.opts = opts;
 		installErrorTransfer();
-		this.clients = createClientFactory({
+		this.clients = this.clientsOn('etcd-1');
+	}
+
+	/**
+	 * Clients as a shell on `host`'s machine opens them: 127.0.0.1:2379 and localhost reach that
+	 * member (a terminal on etcd-2 talks to etcd-2 by default, as on a real control-plane host).
+	 */
+	clientsOn(host: string): ClientFactory {
+		return createClientFactory({
 			resolve: (ep) => {
-				const name = memberForEndpoint(ep);
+				const name = memberForEndpoint(ep, host);
 				return name && this.config.members.some((m) => m.name === name) ? name : null;
 			},
 			api: (name) => this.running.get(name)?.api ?? null

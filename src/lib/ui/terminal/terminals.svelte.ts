@@ -1,0 +1,254 @@
+/**
+ * The page's terminals: tabs (optionally split side by side), each a shell on one member's host.
+ * A tab owns its line discipline (src/lib/terminal) and its shell; the xterm view attaches to it
+ * when shown, so output that arrives before (or while hidden) is kept. Every command any
+ * terminal runs, typed or sent by the cluster view, is appended to the session's scenario.
+ */
+import type { CompletionSource, SpecNode } from '../../terminal/completion';
+import { TerminalController, type Screen, type ShellPort } from '../../terminal/controller';
+import { History, storageHistory } from '../../terminal/history';
+import type { ClusterState } from '../cluster/cluster.svelte';
+import type { Timeline } from '../timeline/timeline.svelte';
+
+/** Commands the shell offers (just-bash's utilities and the playground's own), for Tab. */
+const SHELL_COMMANDS = [
+	'alias',
+	'awk',
+	'base64',
+	'basename',
+	'cat',
+	'cd',
+	'clear',
+	'cut',
+	'date',
+	'diff',
+	'dirname',
+	'echo',
+	'env',
+	'etcdctl',
+	'exit',
+	'export',
+	'false',
+	'fg',
+	'find',
+	'grep',
+	'head',
+	'history',
+	'jobs',
+	'jq',
+	'kill',
+	'kubectl',
+	'ls',
+	'mkdir',
+	'playground',
+	'printf',
+	'pwd',
+	'rm',
+	'sed',
+	'seq',
+	'sleep',
+	'sort',
+	'source',
+	'sudo',
+	'tail',
+	'tee',
+	'touch',
+	'tr',
+	'true',
+	'uniq',
+	'unset',
+	'wait',
+	'wc',
+	'xargs'
+];
+
+// etcdctl's spec table and entry point, when their modules exist (another engineer's work in
+// progress): import.meta.glob yields nothing for a missing file instead of failing the build.
+const specModules = import.meta.glob<{
+	ROOT: SpecNode;
+	GLOBAL_FLAGS: SpecNode['flags'];
+}>('../../etcdctl/spec.ts');
+const etcdctlModules = import.meta.glob<{ runEtcdctl: unknown }>('../../etcdctl/index.ts');
+
+export function loadEtcdctl(): Promise<never> {
+	const load = Object.values(etcdctlModules)[0];
+	return (load ? load().then((m) => m.runEtcdctl) : Promise.resolve(null)) as Promise<never>;
+}
+
+function loadSpec() {
+	const load = Object.values(specModules)[0];
+	return load
+		? load().then((m) => ({ root: m.ROOT, global: m.GLOBAL_FLAGS }))
+		: Promise.resolve(null);
+}
+
+function prefixEnd(prefix: Uint8Array): Uint8Array {
+	const end = prefix.slice();
+	for (let i = end.length - 1; i >= 0; i--) {
+		if (end[i] < 0xff) {
+			end[i]++;
+			return end.slice(0, i + 1);
+		}
+	}
+	return new Uint8Array([0]);
+}
+
+export interface ScenarioLine {
+	terminal: string;
+	text: string;
+}
+
+export class TerminalTab {
+	readonly id: number;
+	readonly host: string;
+	busy = $state(false);
+	readonly controller: TerminalController;
+	private view: { write(s: string): void; cols: number } | null = null;
+	private backlog: string[] = [];
+
+	constructor(id: number, host: string, tabs: TerminalTabs) {
+		this.id = id;
+		this.host = host;
+		const screen: Screen = {
+			write: (s) => (this.view ? this.view.write(s) : void this.backlog.push(s)),
+			cols: () => this.view?.cols ?? 80
+		};
+		const cluster = tabs.cluster;
+		const clients = cluster.clientsOn(host);
+		const completion: CompletionSource = {
+			commands: () => SHELL_COMMANDS,
+			etcdctl: loadSpec,
+			members: () => cluster.members.map((m) => m.name),
+			keys: async (prefix) => {
+				const c = await clients.connect({
+					endpoints: ['127.0.0.1:2379'],
+					dialTimeoutMs: 1000,
+					commandTimeoutMs: 1000
+				});
+				try {
+					const key = new TextEncoder().encode(prefix);
+					const r = await c.range({
+						key: prefix ? key : new Uint8Array([0]),
+						range_end: prefix ? prefixEnd(key) : new Uint8Array([0]),
+						keys_only: true,
+						limit: 500
+					});
+					return r.kvs.map((kv) => new TextDecoder().decode(kv.key));
+				} finally {
+					c.close();
+				}
+			}
+		};
+		this.controller = new TerminalController({
+			screen,
+			host,
+			history: new History(
+				typeof localStorage === 'undefined' ? null : storageHistory(localStorage)
+			),
+			completion,
+			onCommand: (text) => tabs.recordCommand(this, text),
+			onBusy: (b) => (this.busy = b),
+			shell: async (): Promise<ShellPort> => {
+				const [{ ShellSession }, { runPlayground }] = await Promise.all([
+					import('../../shell/session'),
+					import('../../playground/control')
+				]);
+				return ShellSession.create({
+					write: (text) => this.controller.write(text),
+					clients,
+					control: async (args, out) => runPlayground(await cluster.ready, args, out),
+					loadEtcdctl,
+					readLine: (prompt) => this.controller.readLine(prompt),
+					interactive: true,
+					env: { HOSTNAME: host, ETCDCTL_API: '3' }
+				});
+			}
+		});
+	}
+
+	get title(): string {
+		return `root@${this.host}`;
+	}
+
+	/** The xterm view shows this tab: flush what was written meanwhile. */
+	attach(view: { write(s: string): void; cols: number }): void {
+		this.view = view;
+		for (const s of this.backlog.splice(0)) view.write(s);
+	}
+
+	detach(): void {
+		this.view = null;
+	}
+}
+
+export class TerminalTabs {
+	tabs = $state<TerminalTab[]>([]);
+	activeId = $state(0);
+	split = $state(false);
+	/** Every command run, in order, with the terminal it ran in. */
+	scenario = $state.raw<ScenarioLine[]>([]);
+	readonly cluster: ClusterState;
+	private readonly timeline: Timeline;
+	private nextId = 1;
+
+	constructor(cluster: ClusterState, timeline: Timeline) {
+		this.cluster = cluster;
+		this.timeline = timeline;
+	}
+
+	get active(): TerminalTab | undefined {
+		return this.tabs.find((t) => t.id === this.activeId) ?? this.tabs[0];
+	}
+
+	/** The tabs on screen: the active one, and with split the next one too. */
+	get visible(): TerminalTab[] {
+		const active = this.active;
+		if (!active) return [];
+		if (!this.split || this.tabs.length < 2) return [active];
+		const i = this.tabs.indexOf(active);
+		const other = this.tabs[i + 1] ?? this.tabs[i - 1];
+		return i + 1 < this.tabs.length ? [active, other] : [other, active];
+	}
+
+	open(host: string): TerminalTab {
+		const tab = new TerminalTab(this.nextId++, host, this);
+		this.tabs.push(tab);
+		this.activeId = tab.id;
+		tab.controller.start(
+			`\x1b[2mLinux ${host} (etcd v3.5, in your browser). Try: etcdctl put foo bar; ` +
+				`playground help\x1b[0m\n`
+		);
+		return tab;
+	}
+
+	close(tab: TerminalTab): void {
+		if (this.tabs.length <= 1) return;
+		const i = this.tabs.indexOf(tab);
+		this.tabs.splice(i, 1);
+		if (this.activeId === tab.id) this.activeId = (this.tabs[i] ?? this.tabs[i - 1]).id;
+	}
+
+	/** Runs a command in the active terminal, as if typed there (cluster view buttons). */
+	run(text: string): Promise<number> {
+		const tab = this.active ?? this.open('etcd-1');
+		return tab.controller.execute(text);
+	}
+
+	recordCommand(tab: TerminalTab, text: string): void {
+		this.scenario = [...this.scenario, { terminal: tab.title, text }];
+		this.timeline.add('command', text.split('\n')[0], { member: tab.host });
+	}
+
+	/** The session as a scenario file (the format of tests/conformance/*.sh). */
+	scenarioText(): string {
+		const size = this.cluster.members.length || 3;
+		let last = '';
+		const lines = [`# cluster: ${size}`];
+		for (const l of this.scenario) {
+			if (l.terminal !== last && this.tabs.length > 1) lines.push(`# ${l.terminal}`);
+			last = l.terminal;
+			lines.push(l.text);
+		}
+		return lines.join('\n') + '\n';
+	}
+}
