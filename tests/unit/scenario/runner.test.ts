@@ -57,11 +57,11 @@ describe('runScenario', () => {
 
 	it('gives late background output to the command running when it printed', async () => {
 		const { transcript } = await run(
-			'(sleep 0.15; echo late) &\necho quick\nsleep 0.3\necho last\n',
+			'(sleep 0.5; echo late) &\necho quick\nsleep 1\necho last\n',
 			30
 		);
 		expect(transcript).toBe(
-			'$ (sleep 0.15; echo late) &\n$ echo quick\nquick\n$ sleep 0.3\nlate\n$ echo last\nlast\n'
+			'$ (sleep 0.5; echo late) &\n$ echo quick\nquick\n$ sleep 1\nlate\n$ echo last\nlast\n'
 		);
 	});
 

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ClientFactory } from '../../../src/lib/client/types';
 import type { EtcdctlIO } from '../../../src/lib/shell/etcdctl-io';
-import { shell, sleep } from './helpers';
+import { eventually, shell, sleep } from './helpers';
 
 const clients: ClientFactory = {
 	connect: () => Promise.reject(new Error('not used by the double'))
@@ -122,8 +122,7 @@ describe('etcdctl in the shell', () => {
 		const sh = await etcdShell();
 		const ctl = new AbortController();
 		const running = sh.session.run('etcdctl watch foo', { signal: ctl.signal });
-		await sleep(70);
-		expect(sh.pending()).toMatch(/^PUT\nk1\nPUT\nk2\n/);
+		await eventually(() => /^PUT\nk1\nPUT\nk2\n/.test(sh.peek()));
 		ctl.abort();
 		expect(await running).toBe(130);
 	});
@@ -133,8 +132,7 @@ describe('etcdctl in the shell', () => {
 		for (const line of ['etcdctl watch foo; echo after', 'sudo -E etcdctl watch foo']) {
 			const ctl = new AbortController();
 			const running = sh.session.run(line, { signal: ctl.signal });
-			await sleep(50);
-			expect(sh.pending(), line).toMatch(/^PUT\nk1\n/);
+			await eventually(() => /^PUT\nk1\n/.test(sh.peek()));
 			ctl.abort();
 			await running;
 			sh.pending();
@@ -146,8 +144,7 @@ describe('etcdctl in the shell', () => {
 	it('streams a background watch as it prints, and stops it with the job', async () => {
 		const sh = await etcdShell();
 		await sh.run('etcdctl watch / --prefix &');
-		await sleep(50);
-		expect(sh.jobs.join('')).toMatch(/^PUT\nk1\n/);
+		await eventually(() => /^PUT\nk1\n/.test(sh.jobs.join('')));
 		await sh.session.stopJobs();
 		expect(sh.session.runningJobs()).toHaveLength(0);
 	});

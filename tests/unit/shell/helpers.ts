@@ -20,6 +20,10 @@ export async function shell(opts: Partial<ShellOptions> = {}) {
 			text = '';
 			return { out, code };
 		},
+		/** Output printed since the last run() or pending(), left in place. */
+		peek(): string {
+			return text;
+		},
 		/** Output printed since the last call (for background jobs). */
 		pending(): string {
 			const out = text;
@@ -31,3 +35,12 @@ export async function shell(opts: Partial<ShellOptions> = {}) {
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/** Polls until `check` holds (fails the test after `timeoutMs`), so slow machines do not flake. */
+export async function eventually(check: () => boolean, timeoutMs = 5000): Promise<void> {
+	const until = Date.now() + timeoutMs;
+	while (!check()) {
+		if (Date.now() > until) throw new Error('condition not met in time');
+		await sleep(5);
+	}
+}
