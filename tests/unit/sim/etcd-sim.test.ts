@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MvccStore } from '../../../src/lib/engine/mvcc/store';
+import { EtcdServer } from '../../../src/lib/engine/server/server';
 import { DEFAULT_ETCD_SIM_OPTIONS, runEtcdSeed } from '../../../src/lib/engine/sim/etcd-sim';
 
 // Shorter runs than `npm run sim` (which runs the defaults), so a few hundred fit in a test.
@@ -48,6 +50,50 @@ describe('whole-node simulation (EtcdServer members under faults)', () => {
 			// stay open.
 			const unanswered = r.history!.filter((h) => h.client !== 0 && !h.out && !h.error);
 			expect(unanswered).toEqual([]);
+		}
+	});
+});
+
+describe('the whole-node checkers catch a broken member', () => {
+	it('flags stale reads when linearizable reads skip ReadIndex', async () => {
+		const orig = EtcdServer.prototype.range;
+		EtcdServer.prototype.range = function (req, o) {
+			return orig.call(this, { ...req, serializable: true }, o);
+		};
+		try {
+			const checkers = new Set<string>();
+			for (let seed = 1; seed <= 6; seed++) {
+				const r = await runEtcdSeed(seed, QUICK);
+				if (r.violation) checkers.add(r.violation.checker);
+			}
+			expect([...checkers]).toEqual(['linearizability']);
+		} finally {
+			EtcdServer.prototype.range = orig;
+		}
+	});
+
+	it('flags a member whose store applies a write differently', async () => {
+		const orig = MvccStore.prototype.put;
+		const tag = new WeakMap<MvccStore, number>();
+		let stores = 0;
+		MvccStore.prototype.put = function (req) {
+			if (!tag.has(this)) tag.set(this, stores++);
+			// Every other store writes k1 with a changed value.
+			const bad = tag.get(this)! % 2 === 1 && req.key.length === 2 && req.key[1] === 0x31;
+			return orig.call(this, bad ? { ...req, value: new Uint8Array([0x78]) } : req);
+		};
+		try {
+			const checkers = new Set<string>();
+			for (let seed = 1; seed <= 4; seed++) {
+				const r = await runEtcdSeed(seed, { ...QUICK, faults: [] });
+				if (r.violation) checkers.add(r.violation.checker);
+			}
+			expect(checkers.size).toBeGreaterThan(0);
+			for (const c of checkers) {
+				expect(['revision-agreement', 'hashkv-agreement', 'linearizability']).toContain(c);
+			}
+		} finally {
+			MvccStore.prototype.put = orig;
 		}
 	});
 });
