@@ -4,7 +4,8 @@ import {
 	type HistoryOp,
 	type KvOp,
 	type KvOutput,
-	type ModelKv
+	type ModelKv,
+	type TxnSubOp
 } from '../../../src/lib/engine/sim/linearizability';
 
 function op(client: number, o: KvOp, call: number, ret: number, out?: KvOutput): HistoryOp {
@@ -15,13 +16,13 @@ function kv(key: string, value: string, create: number, mod: number, version = 1
 	return { key, value, create, mod, version, lease: 0n };
 }
 
-const put = (key: string, value: string, lease?: bigint): KvOp => ({
+const put = (key: string, value: string, lease?: bigint): TxnSubOp => ({
 	type: 'put',
 	key,
 	value,
 	lease
 });
-const get = (key: string): KvOp => ({ type: 'get', key });
+const get = (key: string): TxnSubOp => ({ type: 'get', key });
 
 describe('linearizability checker', () => {
 	it('accepts a sequential history', () => {
