@@ -87,9 +87,14 @@ class PlaygroundClient implements EtcdClient {
 		this.endpoints = options.endpoints;
 	}
 
-	/** Waits for a reachable endpoint (up to the dial timeout), then logs in if asked to. */
+	/**
+	 * Waits for a reachable endpoint (up to the dial timeout), then logs in if asked to. A member
+	 * that refuses the TLS handshake counts as unreachable, as gRPC keeps retrying it; when no
+	 * endpoint answered by the deadline, the last handshake's error is reported.
+	 */
 	async dial(): Promise<void> {
 		const deadline = Date.now() + this.options.dialTimeoutMs;
+		let tlsError: ClientError | null = null;
 		for (;;) {
 			if (this.options.signal?.aborted) throw canceled();
 			for (let i = 0; i < this.endpoints.length; i++) {
@@ -97,15 +102,18 @@ class PlaygroundClient implements EtcdClient {
 				const ep = this.endpoints[idx];
 				const member = this.connector.resolve(ep);
 				if (member === null) continue;
-				const tlsError = this.connector.handshake?.(member, ep, this.options) ?? null;
-				if (tlsError) throw tlsError;
+				const refused = this.connector.handshake?.(member, ep, this.options) ?? null;
+				if (refused) {
+					tlsError = refused;
+					continue;
+				}
 				if (this.connector.api(member)) {
 					this.pinned = idx;
 					if (this.options.user !== undefined) await this.login();
 					return;
 				}
 			}
-			if (Date.now() >= deadline) throw deadlineExceeded();
+			if (Date.now() >= deadline) throw tlsError ?? deadlineExceeded();
 			await sleep(Math.min(RETRY_MS, Math.max(1, deadline - Date.now())), this.options.signal);
 		}
 	}

@@ -69,7 +69,14 @@ export interface ClientOptions {
 	user?: string;
 	password?: string;
 	/** TLS material as paths in the virtual file system, checked by TLS-requiring clusters. */
-	tls?: { cacert?: string; cert?: string; key?: string; insecureSkipVerify?: boolean };
+	tls?: {
+		cacert?: string;
+		cert?: string;
+		key?: string;
+		insecureSkipVerify?: boolean;
+		/** The files' PEM text, when the shell read them (src/lib/presets/tls.ts). */
+		pem?: { cacert?: string; cert?: string; key?: string };
+	};
 	/** Aborting cancels every call in flight and closes watches (Ctrl-C). */
 	signal?: AbortSignal;
 }

@@ -3,10 +3,13 @@
  * needs a real etcd cluster without a browser. Members are EtcdServers in this thread, ticked
  * by a timer every 100 ms (real time, so leases and timeouts behave as in real etcd).
  */
-import { createClientFactory } from '../client/client';
+import { createClientFactory, type Connector } from '../client/client';
 import { LocalCluster } from '../engine/cluster/local-cluster';
 import { runPlayground, type ClusterControl, type MemberState } from '../playground/control';
 import { memberForEndpoint } from '../playground/endpoints';
+import { findPreset } from '../presets';
+import { seedPreset } from '../presets/seed';
+import { tlsHandshake } from '../presets/tls';
 import type { ClusterHost, ClusterHostFactory } from '../scenario/host';
 
 const TICK_MS = 100;
@@ -39,7 +42,31 @@ export function clusterControl(c: LocalCluster): ClusterControl {
 	};
 }
 
+async function waitForLeader(cluster: LocalCluster, timeoutMs: number): Promise<void> {
+	const until = Date.now() + timeoutMs;
+	while (!cluster.leader()) {
+		if (Date.now() > until) throw new Error('no leader elected');
+		await new Promise((r) => setTimeout(r, 20));
+	}
+	// Let every member learn the leader and publish its name, as a real cluster has by
+	// the time a user types the first command.
+	while (
+		cluster.names().some((n) => {
+			const s = cluster.server(n);
+			return s !== null && (s.leaderId === 0n || s.members.list().some((m) => m.name === ''));
+		})
+	) {
+		if (Date.now() > until) break;
+		await new Promise((r) => setTimeout(r, 20));
+	}
+}
+
+/** How long a preset's seeding may wait for the first leader. */
+const PRESET_LEADER_TIMEOUT_MS = 10_000;
+
 export const createNodeCluster: ClusterHostFactory = async (opts) => {
+	const preset = findPreset(opts.preset);
+	if (opts.preset !== undefined && !preset) throw new Error(`unknown preset: ${opts.preset}`);
 	const cluster = await LocalCluster.create({
 		size: opts.size,
 		seed: opts.seed ?? 1,
@@ -48,34 +75,30 @@ export const createNodeCluster: ClusterHostFactory = async (opts) => {
 	});
 	const timer = setInterval(() => cluster.tick(), TICK_MS);
 	const control = clusterControl(cluster);
+	const connector: Connector = {
+		resolve: (ep) => {
+			const name = memberForEndpoint(ep);
+			return name && cluster.names().includes(name) ? name : null;
+		},
+		api: (name) => cluster.api(name)
+	};
+	try {
+		if (preset) {
+			await waitForLeader(cluster, PRESET_LEADER_TIMEOUT_MS);
+			await seedPreset(preset, createClientFactory(connector));
+		}
+	} catch (e) {
+		clearInterval(timer);
+		cluster.close();
+		throw e;
+	}
+	const tls = preset?.tls;
 	const host: ClusterHost = {
-		clients: createClientFactory({
-			resolve: (ep) => {
-				const name = memberForEndpoint(ep);
-				return name && cluster.names().includes(name) ? name : null;
-			},
-			api: (name) => cluster.api(name)
-		}),
+		clients: createClientFactory(tls ? { ...connector, handshake: tlsHandshake(tls) } : connector),
+		files: preset?.files,
 		members: () => cluster.names(),
 		control: (args, out) => runPlayground(control, args, out),
-		waitForLeader: async (timeoutMs) => {
-			const until = Date.now() + timeoutMs;
-			while (!cluster.leader()) {
-				if (Date.now() > until) throw new Error('no leader elected');
-				await new Promise((r) => setTimeout(r, 20));
-			}
-			// Let every member learn the leader and publish its name, as a real cluster has by
-			// the time a user types the first command.
-			while (
-				cluster.names().some((n) => {
-					const s = cluster.server(n);
-					return s !== null && (s.leaderId === 0n || s.members.list().some((m) => m.name === ''));
-				})
-			) {
-				if (Date.now() > until) break;
-				await new Promise((r) => setTimeout(r, 20));
-			}
-		},
+		waitForLeader: (timeoutMs) => waitForLeader(cluster, timeoutMs),
 		close: async () => {
 			clearInterval(timer);
 			cluster.close();

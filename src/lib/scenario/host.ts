@@ -9,6 +9,11 @@ import type { ClientFactory } from '../client/types';
 export interface ClusterHost {
 	/** Opens clients for etcdctl; `127.0.0.1:2379` (the default endpoint) reaches etcd-1. */
 	readonly clients: ClientFactory;
+	/**
+	 * Files every terminal on this cluster starts with (a preset's certificates, for example),
+	 * path -> text.
+	 */
+	readonly files?: Readonly<Record<string, string>>;
 	/** Current member names (etcd-1, etcd-2, ...), including stopped ones. */
 	readonly members: () => string[];
 	/**

@@ -1,7 +1,8 @@
 /**
  * Scenario files: shell lines as a user types them (the format of tests/conformance/*.sh).
  *
- *   # cluster: 5                  cluster size (default 3); other `#` lines are comments
+ *   # cluster: 5                  cluster size (default 3)
+ *   # preset: kubernetes          starting state (src/lib/presets/); other `#` lines are comments
  *   etcdctl put foo bar           one command per line...
  *   etcdctl watch foo &           ...a trailing `&` starts a background job
  *   etcdctl txn <<EOF             ...a heredoc takes the lines up to its terminator as stdin
@@ -24,6 +25,8 @@ export interface ScenarioStep {
 
 export interface Scenario {
 	clusterSize: number;
+	/** The `# preset: NAME` line's name, when there is one. */
+	preset?: string;
 	steps: ScenarioStep[];
 }
 
@@ -46,12 +49,18 @@ export function parseScenario(
 	const lines = source.replace(/\r\n/g, '\n').split('\n');
 	if (lines.at(-1) === '') lines.pop();
 	let clusterSize = DEFAULT_CLUSTER_SIZE;
+	let preset: string | undefined;
 	const steps: ScenarioStep[] = [];
 	for (let i = 0; i < lines.length; i++) {
 		const trimmed = lines[i].trim();
 		const size = /^#\s*cluster:\s*(\d+)\s*$/.exec(trimmed);
 		if (size) {
 			clusterSize = Math.max(1, Number(size[1]));
+			continue;
+		}
+		const named = /^#\s*preset:\s*(\S+)\s*$/.exec(trimmed);
+		if (named) {
+			preset = named[1];
 			continue;
 		}
 		if (trimmed === '' || trimmed.startsWith('#')) continue;
@@ -67,7 +76,7 @@ export function parseScenario(
 		const background = !/<</.test(text) && /(^|[^&|>])&\s*$/.test(last);
 		steps.push({ echo, text, background });
 	}
-	return { clusterSize, steps };
+	return preset === undefined ? { clusterSize, steps } : { clusterSize, preset, steps };
 }
 
 /** Appends the bodies of the heredocs that `line` opens; returns the index of the last line used. */

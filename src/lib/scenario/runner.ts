@@ -3,7 +3,9 @@
  * runs wherever the cluster host does: in Node (`npm run scenario`, tests) and in the browser
  * (share links), so it uses nothing but timers and the interfaces it is given.
  */
+import { withTlsFiles } from '../presets/tls';
 import { ShellSession } from '../shell/session';
+import { etcdctlFs } from '../shell/vfs';
 import type { EtcdctlRunner } from '../shell/etcdctl-io';
 import type { ClusterHostFactory } from './host';
 import { parseScenario } from './parser';
@@ -21,7 +23,7 @@ export interface RunScenarioOptions {
 	commandTimeoutMs?: number;
 	/** How long to wait for the first leader (default 10 s). */
 	leaderTimeoutMs?: number;
-	/** Starting state of the cluster (host-defined preset name). */
+	/** Starting state of the cluster (a preset name); overrides the scenario's `# preset:` line. */
 	preset?: string;
 	etcdctl?: EtcdctlRunner;
 	loadEtcdctl?: () => Promise<EtcdctlRunner>;
@@ -36,11 +38,20 @@ export async function runScenario(
 ): Promise<string> {
 	const quietMs = opts.quietMs ?? 300;
 	let foreground = '';
-	let background = '';
+	// Per job: the recorder shows each job's output in turn, in the order the jobs started.
+	const background = new Map<number, string>();
+	const drain = () => {
+		const text = [...background.keys()]
+			.sort((a, b) => a - b)
+			.map((job) => background.get(job))
+			.join('');
+		background.clear();
+		return text;
+	};
 	const session = await ShellSession.create({
 		write: (t, from) => {
 			if (from.job === undefined) foreground += t;
-			else background += t;
+			else background.set(from.job, (background.get(from.job) ?? '') + t);
 		},
 		etcdctl: opts.etcdctl,
 		loadEtcdctl: opts.loadEtcdctl,
@@ -51,22 +62,30 @@ export async function runScenario(
 	const host = await hostFactory({
 		size: scenario.clusterSize,
 		seed: opts.seed,
-		preset: opts.preset
+		preset: opts.preset ?? scenario.preset
 	});
 	try {
 		await host.waitForLeader(opts.leaderTimeoutMs ?? 10_000);
-		session.attach(host.clients, (args, out) => host.control(args, out));
+		for (const [path, content] of Object.entries(host.files ?? {})) {
+			session.fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true });
+			session.fs.writeFileSync(path, content);
+		}
+		const clients = withTlsFiles(host.clients, (path) => {
+			const bytes = etcdctlFs(session.fs, session.cwd).readFile(path);
+			return bytes === null ? null : new TextDecoder().decode(bytes);
+		});
+		session.attach(clients, (args, out) => host.control(args, out));
 		let transcript = '';
 		for (const step of scenario.steps) {
 			foreground = '';
-			background = '';
+			drain();
 			const status = await runStep(session, step.text, opts.commandTimeoutMs ?? 90_000);
 			await settle(session, quietMs);
-			transcript += stepTranscript(step, foreground, background, step.background ? 0 : status);
+			transcript += stepTranscript(step, foreground, drain(), step.background ? 0 : status);
 		}
-		background = '';
+		drain();
 		await session.stopJobs();
-		return transcript + ensureNewline(background);
+		return transcript + ensureNewline(drain());
 	} finally {
 		await session.stopJobs();
 		await host.close();
