@@ -4,8 +4,14 @@
 //   npm run sim -- --mode etcd --seed 42         replay one seed exactly (--history prints it)
 //   npm run sim -- --seeds 100 --start 5000 --faults drop,partition --mode raft
 // Ends with `sim: N seeds, 0 violations` (exit 0) or the failing seeds (exit 1).
-import { FAULT_KINDS, runSeed, DEFAULT_SIM_OPTIONS, type FaultKind } from '../src/lib/engine/sim';
-import { DEFAULT_ETCD_SIM_OPTIONS, runEtcdSeed } from '../src/lib/engine/sim/etcd-sim';
+import {
+	DEFAULT_ETCD_SIM_OPTIONS,
+	DEFAULT_SIM_OPTIONS,
+	FAULT_KINDS,
+	runEtcdSeed,
+	runSeed,
+	type FaultKind
+} from '../src/lib/engine/sim';
 
 function arg(name: string): string | undefined {
 	const i = process.argv.indexOf(`--${name}`);
