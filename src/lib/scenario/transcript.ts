@@ -3,7 +3,7 @@
  *
  *   $ COMMAND        the command as typed; heredoc bodies and continuation lines follow as typed
  *   ...output...     what the terminal showed while it ran (stdout and stderr together)
- *   ...background... what background jobs printed while it ran
+ *   ...background... what background jobs printed while it ran, job by job in start order
  *   [exit N]         only when the status N is not 0
  *
  * and at the end what the background jobs printed while being stopped.

@@ -103,9 +103,18 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 				clients,
 				exec: ctx.exec
 					? async (argv, env) => {
-							const r = await ctx.exec!(ttyPrefix(ctx) + shellJoin(argv), { cwd: ctx.cwd, env });
-							out += r.stdout;
-							err += r.stderr;
+							// `watch -- cmd`, `lock name cmd`: cmd sees the variables etcdctl adds
+							// (ETCD_WATCH_*) exported, and prints where etcdctl prints.
+							const current = exportedEnv(ctx);
+							const assign = Object.entries(env)
+								.filter(([k, v]) => current[k] !== v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+								.map(([k, v]) => `${k}=${shellJoin([v])} `)
+								.join('');
+							const r = await ctx.exec!(assign + shellJoin(argv), { cwd: ctx.cwd });
+							if (tty.out) tty.out(r.stdout, 'stdout');
+							else out += r.stdout;
+							if (tty.err) tty.err(r.stderr, 'stderr');
+							else err += r.stderr;
 							return r.exitCode;
 						}
 					: undefined,

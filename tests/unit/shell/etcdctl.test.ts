@@ -33,6 +33,12 @@ async function fakeEtcdctl(io: EtcdctlIO): Promise<number> {
 				`${io.fs.exists(rest[0])} ${new TextDecoder().decode(io.fs.readFile(rest[0]) ?? new Uint8Array())}\n`
 			);
 			return 0;
+		case 'exec': {
+			// like `etcdctl watch k -- cmd...`: runs cmd with a variable of its own
+			const code = await io.exec!(rest, { ...io.env, ETCD_WATCH_KEY: 'k' });
+			io.stdout(`exec returned ${code}\n`);
+			return 0;
+		}
 		case 'fail':
 			io.stderr('Error: boom\n');
 			return 1;
@@ -106,6 +112,13 @@ describe('etcdctl in the shell', () => {
 		expect((await sh.run('etcdctl read pki/etcd/ca.crt')).out).toBe('true CA\n\n');
 		expect((await sh.run('etcdctl read link.crt')).out).toBe('true CA\n\n');
 		expect((await sh.run('etcdctl read /nope')).out).toBe('false \n');
+	});
+
+	it('runs commands for etcdctl with its variables exported, printing where it prints', async () => {
+		const sh = await etcdShell();
+		expect((await sh.run('etcdctl exec printenv ETCD_WATCH_KEY')).out).toBe('k\nexec returned 0\n');
+		expect((await sh.run('etcdctl exec sh -c "exit 3" | cat')).out).toBe('exec returned 3\n');
+		expect((await sh.run('etcdctl exec echo piped | wc -l')).out).toBe('2\n');
 	});
 
 	it('works in pipes, $(...) and redirections like any command', async () => {
