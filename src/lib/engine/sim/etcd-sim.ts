@@ -653,7 +653,12 @@ class EtcdSim {
 	private resolveUnknown(): HistoryOp[] {
 		const revs = this.checkers.revisions;
 		const written = new Map<string, number>();
+		// Complete up to the newest revision any member holds: a revision only ever applied
+		// while a member replayed its log at start (before the hook) leaves a gap, and then
+		// nothing is dropped.
 		let top = 1;
+		for (const n of this.sorted())
+			if (n.server) top = Math.max(top, n.server.store.currentRevision);
 		for (const [rev, r] of revs) {
 			top = Math.max(top, rev);
 			for (const e of r.events) if (e.type === 'PUT') written.set(fromUtf8(e.kv.value), rev);
