@@ -1,4 +1,5 @@
 # member list/add/update/promote/remove and their errors.
+sleep 6
 etcdctl member list
 etcdctl member list -w table
 etcdctl member list -w json

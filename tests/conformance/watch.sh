@@ -29,7 +29,6 @@ etcdctl watch a b --prefix
 etcdctl watch foo --
 etcdctl watch -w table tbl &
 etcdctl put tbl x
-etcdctl watch foo --progress-notify
 etcdctl compaction 3
 etcdctl watch --rev=2 foo
 etcdctl watch -i <<EOF

@@ -171,6 +171,11 @@ export class Context {
 	private printerCache: Printer | undefined;
 	private clientCache: Promise<EtcdClient> | undefined;
 	private readonly clientId = uuid();
+	/**
+	 * When false, Ctrl-C does not cancel the client's calls: lock and elect catch the signal
+	 * (as etcdctl's signal.Notify does) and still release their key afterwards.
+	 */
+	cancelCallsOnInterrupt = true;
 
 	constructor(
 		readonly io: EtcdctlIO,
@@ -239,6 +244,11 @@ export class Context {
 		return p;
 	}
 
+	/** A client endpoint as grpc names its connection in warnings. */
+	clientTarget(ep: string): string {
+		return `endpoint://client-${this.clientId}/${ep.replace(/^[a-z]+:\/\//, '')}`;
+	}
+
 	endpoints(): string[] {
 		return this.flags.strings('endpoints');
 	}
@@ -258,9 +268,9 @@ export class Context {
 		const opts: ClientOptions = {
 			endpoints: this.endpoints(),
 			dialTimeoutMs: this.flags.number('dial-timeout') / 1e6,
-			commandTimeoutMs: this.flags.number('command-timeout') / 1e6,
-			signal: this.io.signal
+			commandTimeoutMs: this.flags.number('command-timeout') / 1e6
 		};
+		if (this.cancelCallsOnInterrupt) opts.signal = this.io.signal;
 		if (Object.keys(tls).length > 0) opts.tls = tls;
 		const user = this.flags.string('user');
 		const password = this.flags.string('password');
@@ -317,8 +327,28 @@ export class Context {
 			const pw = await this.askSecret('Password: ');
 			opts.password = pw;
 		}
-		this.clientCache = this.io.clients.connect(opts);
+		this.clientCache = this.dial(opts);
 		return this.clientCache;
+	}
+
+	/**
+	 * clientv3.New: logging in happens while connecting. A failed login ends etcdctl with exit 2
+	 * (bad connection); `authentication is not enabled` is only warned about, as etcd 3.4 does.
+	 */
+	private async dial(opts: ClientOptions): Promise<EtcdClient> {
+		try {
+			return await this.io.clients.connect(opts);
+		} catch (e) {
+			if (!(e instanceof EtcdError) || opts.user === undefined) throw e;
+			this.warnRpc(e);
+			if (e.message !== 'etcdserver: authentication is not enabled') {
+				throw new ExitError(ExitCode.BadConnection, e.message);
+			}
+			const rest = { ...opts };
+			delete rest.user;
+			delete rest.password;
+			return this.io.clients.connect(rest);
+		}
 	}
 
 	async askSecret(prompt: string): Promise<string> {
@@ -332,8 +362,12 @@ export class Context {
 		return text.split('\n')[0];
 	}
 
-	/** The grpc retry interceptor's warning, printed when a unary call fails. */
-	warnRpc(e: unknown): void {
+	/**
+	 * The grpc retry interceptor's warning, printed when a unary call fails. `target` is the
+	 * connection's: the client's first endpoint, or `passthrough:///<ep>` for the maintenance
+	 * calls etcdctl sends to one endpoint over a connection of their own.
+	 */
+	warnRpc(e: unknown, target?: string): void {
 		const ep = (this.endpoints()[0] ?? '').replace(/^[a-z]+:\/\//, '');
 		let code: string;
 		let desc: string;
@@ -349,7 +383,7 @@ export class Context {
 		} else return;
 		const ts = new Date(this.io.now()).toISOString();
 		this.err(
-			`{"level":"warn","ts":"${ts}","caller":"clientv3/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"endpoint://client-${this.clientId}/${ep}","attempt":0,"error":"rpc error: code = ${code} desc = ${desc.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}\n`
+			`{"level":"warn","ts":"${ts}","caller":"clientv3/retry_interceptor.go:62","msg":"retrying of unary invoker failed","target":"${target ?? `endpoint://client-${this.clientId}/${ep}`}","attempt":0,"error":"rpc error: code = ${code} desc = ${desc.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"}\n`
 		);
 	}
 
@@ -361,15 +395,15 @@ export class Context {
 		fn: (c: EtcdClient) => Promise<T>,
 		code: number = ExitCode.Error,
 		wrap: (m: string) => string = (m) => m,
-		warn = true
+		warn: boolean | string = true
 	): Promise<T> {
 		try {
 			const c = await this.client();
 			return await fn(c);
 		} catch (e) {
 			if (e instanceof ExitError || e instanceof Exit) throw e;
-			if (this.io.signal.aborted) throw new Exit(SIGINT_STATUS);
-			if (warn) this.warnRpc(e);
+			if (this.io.signal.aborted && this.cancelCallsOnInterrupt) throw new Exit(SIGINT_STATUS);
+			if (warn) this.warnRpc(e, typeof warn === 'string' ? warn : undefined);
 			throw new ExitError(code, wrap(errorMessage(e)));
 		}
 	}

@@ -75,7 +75,8 @@ function subCommands(cmd: CommandSpec, prefix: string[] = []): [string, CommandS
 }
 
 /** etcdctl's usage text for a command (what `--help` prints). */
-export function usage(path: CommandPath): string {
+/** `withHelpFlag` false: cobra's Usage() on a command that never ran (no -h/--help line). */
+export function usage(path: CommandPath, withHelpFlag = true): string {
 	const cmd = path[path.length - 1];
 	const isRoot = path.length === 1;
 	const name = isRoot
@@ -95,7 +96,8 @@ export function usage(path: CommandPath): string {
 		t += '\nDESCRIPTION:\n';
 		for (const l of cmd.long.replace(/^[\n\t ]+|[\n\t ]+$/g, '').split('\n')) t += `\t${l}\n`;
 	}
-	const local = flagUsages(isRoot ? [...cmd.flags, helpFlag(cmd)].sort(byName) : localFlags(path));
+	const own = isRoot ? [...cmd.flags, helpFlag(cmd)].sort(byName) : localFlags(path);
+	const local = flagUsages(withHelpFlag ? own : own.filter((f) => f.name !== 'help'));
 	if (local) t += `\nOPTIONS:\n${local}`;
 	if (!isRoot) {
 		const inherited = flagUsages(inheritedFlags(path));

@@ -16,6 +16,7 @@ import { txn } from './commands/txn';
 import { watch } from './commands/watch';
 import { Exit, ExitError, SIGINT_STATUS } from './exit';
 import type { EtcdctlIO } from './io';
+import { GoPanic } from './printers/printer';
 
 export type { EtcdctlIO, EtcdctlFS } from './io';
 export { ROOT as ETCDCTL_SPEC, COMMANDS, GLOBAL_FLAGS, findCommand } from './spec';
@@ -95,6 +96,10 @@ export async function runEtcdctl(io: EtcdctlIO): Promise<number> {
 			return e.code;
 		}
 		if (e instanceof Exit) return e.code;
+		if (e instanceof GoPanic) {
+			io.stderr(`panic: ${e.message}\n\ngoroutine 1 [running]:\nmain.main()\n\t/etcdctl/main.go\n`);
+			return 2;
+		}
 		if (io.signal.aborted) return SIGINT_STATUS;
 		io.stderr(`Error: ${e instanceof Error ? e.message : String(e)}\n`);
 		return 1;

@@ -376,13 +376,6 @@ export const COMMANDS: CommandSpec[] = [
 				def: 'false',
 				usage: 'use all endpoints from the cluster member list',
 				persistent: true
-			},
-			{
-				name: 'cluster',
-				type: 'bool',
-				def: 'false',
-				usage: 'use all endpoints from the cluster member list',
-				persistent: true
 			}
 		],
 		children: [

@@ -128,6 +128,7 @@ export async function lock(ctx: Context): Promise<void> {
 		);
 	}
 	const ttl = ctx.flags.number('ttl');
+	ctx.cancelCallsOnInterrupt = false;
 	const c = await ctx.call(async (cl) => cl);
 	const signal = ctx.io.signal;
 	let s: Session | undefined;
@@ -166,6 +167,8 @@ export async function lock(ctx: Context): Promise<void> {
 		throw new ExitError(ExitCode.Error, 'session expired');
 	} catch (e) {
 		if (e instanceof ExitError) throw e;
+		// Interrupted while releasing: the key goes with the session's lease anyway.
+		if (ctx.io.signal.aborted) return;
 		throw new ExitError(ExitCode.Error, errorMessage(e));
 	} finally {
 		s?.close();
@@ -193,6 +196,8 @@ export async function elect(ctx: Context): Promise<void> {
 		else await campaign(ctx, s, args[0], args[1]);
 	} catch (e) {
 		if (e instanceof ExitError) throw e;
+		// Interrupted while releasing: the key goes with the session's lease anyway.
+		if (ctx.io.signal.aborted) return;
 		throw new ExitError(ExitCode.Error, errorMessage(e));
 	} finally {
 		s?.close();

@@ -1,6 +1,7 @@
 /** endpoint health/status/hashkv, and the --cluster endpoint list they share with defrag. */
 import { EtcdError } from '../../engine/api/errors';
 import { utf8 } from '../../engine/util/bytes';
+import type { EtcdClient } from '../../client/types';
 import { errorMessage, type Context } from '../cli';
 import { Exit, ExitCode, ExitError } from '../exit';
 import { goDuration } from '../go';
@@ -48,7 +49,7 @@ export async function health(ctx: Context): Promise<void> {
 				if (e instanceof EtcdError && e.message === 'etcdserver: permission denied') {
 					return { ep, health: true, took, error: '' };
 				}
-				ctx.warnRpc(e);
+				ctx.warnRpc(e, ctx.clientTarget(ep));
 				return { ep, health: false, took, error: errorMessage(e) };
 			}
 		})
@@ -60,16 +61,27 @@ export async function health(ctx: Context): Promise<void> {
 	if (results.some((h) => h.error !== '')) throw new ExitError(ExitCode.Error, 'unhealthy cluster');
 }
 
-export async function status(ctx: Context): Promise<void> {
+/** Each maintenance call dials its endpoint: a failed dial is that endpoint's failure. */
+export async function perEndpoint<T>(
+	ctx: Context,
+	_ep: string,
+	fn: (c: EtcdClient) => Promise<T>
+): Promise<T> {
 	const c = await ctx.client();
+	return fn(c);
+}
+
+export async function status(ctx: Context): Promise<void> {
+	ctx.clientOptions();
 	const list: EpStatus[] = [];
 	let failed = false;
 	for (const ep of await endpointsFromCluster(ctx)) {
 		try {
-			list.push({ ep, resp: await c.status(ep) });
+			list.push({ ep, resp: await perEndpoint(ctx, ep, (c) => c.status(ep)) });
 		} catch (e) {
+			if (e instanceof ExitError || e instanceof Exit) throw e;
 			failed = true;
-			ctx.warnRpc(e);
+			ctx.warnRpc(e, `passthrough:///${ep}`);
 			ctx.err(`Failed to get the status of endpoint ${ep} (${errorMessage(e)})\n`);
 		}
 	}
@@ -78,16 +90,17 @@ export async function status(ctx: Context): Promise<void> {
 }
 
 export async function hashkv(ctx: Context): Promise<void> {
-	const c = await ctx.client();
+	ctx.clientOptions();
 	const rev = ctx.flags.number('rev');
 	const list: EpHashKV[] = [];
 	let err: unknown;
 	for (const ep of await endpointsFromCluster(ctx)) {
 		try {
-			list.push({ ep, resp: await c.hashKV(ep, rev) });
+			list.push({ ep, resp: await perEndpoint(ctx, ep, (c) => c.hashKV(ep, rev)) });
 		} catch (e) {
+			if (e instanceof ExitError || e instanceof Exit) throw e;
 			err = e;
-			ctx.warnRpc(e);
+			ctx.warnRpc(e, `passthrough:///${ep}`);
 			ctx.err(`Failed to get the hash of endpoint ${ep} (${errorMessage(e)})\n`);
 		}
 	}

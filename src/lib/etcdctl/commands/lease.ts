@@ -43,7 +43,7 @@ export async function timetolive(ctx: Context): Promise<void> {
 		throw new ExitError(ExitCode.BadArgs, 'lease timetolive command needs lease ID as argument');
 	}
 	const keys = ctx.flags.bool('keys');
-	await ctx.client();
+	ctx.clientOptions();
 	const id = leaseFromArgs(ctx.args[0]);
 	const resp = await ctx.call((c) => c.timeToLive(id, keys), ExitCode.BadConnection);
 	ctx.out(ctx.display().timeToLive(resp, keys));
@@ -60,7 +60,13 @@ export async function keepAlive(ctx: Context): Promise<number | void> {
 	}
 	const id = leaseFromArgs(ctx.args[0]);
 	if (ctx.flags.bool('once')) {
-		const resp = await ctx.call((c) => c.keepAliveOnce(id), ExitCode.BadConnection);
+		// A keep-alive is a stream: no unary retry warning.
+		const resp = await ctx.call(
+			(c) => c.keepAliveOnce(id),
+			ExitCode.BadConnection,
+			undefined,
+			false
+		);
 		ctx.out(ctx.display().keepAlive(resp));
 		return;
 	}

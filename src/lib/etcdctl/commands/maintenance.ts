@@ -4,7 +4,7 @@ import { errorMessage } from '../cli';
 import { Exit, ExitCode, ExitError } from '../exit';
 import { parseGoInt } from '../flags';
 import { API_VERSION, VERSION } from '../help';
-import { endpointsFromCluster } from './endpoint';
+import { endpointsFromCluster, perEndpoint } from './endpoint';
 
 export async function compaction(ctx: Context): Promise<void> {
 	if (ctx.args.length !== 1)
@@ -24,14 +24,15 @@ export async function defrag(ctx: Context): Promise<void> {
 		);
 		throw new Exit(ExitCode.Error);
 	}
-	const c = await ctx.client();
+	ctx.clientOptions();
 	let failures = 0;
 	for (const ep of await endpointsFromCluster(ctx)) {
 		try {
-			await c.defragment(ep);
+			await perEndpoint(ctx, ep, (c) => c.defragment(ep));
 			ctx.out(`Finished defragmenting etcd member[${ep}]\n`);
 		} catch (e) {
-			ctx.warnRpc(e);
+			if (e instanceof ExitError || e instanceof Exit) throw e;
+			ctx.warnRpc(e, `passthrough:///${ep}`);
 			ctx.err(`Failed to defragment etcd member[${ep}] (${errorMessage(e)})\n`);
 			failures++;
 		}
@@ -74,7 +75,12 @@ export async function moveLeader(ctx: Context): Promise<void> {
 		throw new ExitError(ExitCode.BadArgs, `no leader endpoint given at [${eps.join(' ')}]`);
 	}
 	const ep = leaderEp;
-	const resp = await ctx.call((cl) => cl.moveLeader(ep, target));
+	const resp = await ctx.call(
+		(cl) => cl.moveLeader(ep, target),
+		ExitCode.Error,
+		undefined,
+		ctx.clientTarget(ep)
+	);
 	ctx.out(ctx.display().moveLeader(leaderID, target, resp));
 }
 

@@ -18,7 +18,7 @@ export async function help(ctx: Context): Promise<void> {
 	const found = cobraFind(ctx.args);
 	if (found.error) {
 		ctx.err(`Unknown help topic [${ctx.args.map(goBackquote).join(' ')}]\n`);
-		ctx.out(usage([ROOT]));
+		ctx.out(usage([ROOT], false));
 		return;
 	}
 	ctx.out(usage(found.path));

@@ -174,9 +174,10 @@ export async function watch(ctx: Context): Promise<number | void> {
 	}
 	if (ctx.flags.bool('interactive')) return watchInteractive(ctx, envKey, envRange);
 	const { watchArgs, execArgs } = parseWatchArgs(ctx.io.args, ctx.args, envKey, envRange);
-	const c = await ctx.client(['watch-key', 'watch-range-end']);
+	ctx.clientOptions(['watch-key', 'watch-range-end']);
 	const req = watchRequest(watchArgs, optsFrom(ctx.flags));
 	if (typeof req === 'string') throw new ExitError(ExitCode.BadArgs, req);
+	const c = await ctx.client();
 	try {
 		await printWatch(ctx, c, req, execArgs);
 	} catch (e) {

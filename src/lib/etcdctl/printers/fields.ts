@@ -2,7 +2,7 @@
 import type { KeyValue, ResponseHeader } from '../../engine/api/types';
 import { goQuoteBytes, goQuote } from '../go';
 import type { Printer } from './printer';
-import { unsupported } from './printer';
+import { GoPanic, unsupported } from './printer';
 
 const u64 = (v: bigint) => BigInt.asUintN(64, v).toString();
 
@@ -20,8 +20,6 @@ function kv(pfx: string, k: KeyValue): string {
 		`"${pfx}Value" : ${goQuoteBytes(k.value)}\n"${pfx}Lease" : ${k.lease}\n`
 	);
 }
-
-const ALARM_NAME = { NONE: 'NONE', NOSPACE: 'NOSPACE', CORRUPT: 'CORRUPT' } as const;
 
 export function fieldsPrinter(): Printer {
 	const base = unsupported('fields', 'fields');
@@ -113,11 +111,11 @@ export function fieldsPrinter(): Printer {
 				)
 				.join('');
 		},
-		alarm(r) {
-			let t = hdr(r.header);
-			for (const a of r.alarms)
-				t += `"MemberID" : ${u64(a.memberID)}\n"AlarmType" : ${ALARM_NAME[a.alarm]}\n\n`;
-			return t;
+		alarm() {
+			// etcd 3.4 sends no header with alarm responses; etcdctl dereferences it and dies.
+			throw new GoPanic(
+				'runtime error: invalid memory address or nil pointer dereference\n[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0xb9181e]'
+			);
 		},
 		dbStatus(s) {
 			return `"Hash" : ${s.hash}\n"Revision" : ${s.revision}\n"Keys" : ${s.totalKey}\n"Size" : ${s.totalSize}\n`;

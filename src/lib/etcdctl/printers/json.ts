@@ -224,9 +224,9 @@ export function headerOnlyJ(r: { header: ResponseHeader }): J {
 
 const ALARM_NUM = { NONE: 0, NOSPACE: 1, CORRUPT: 2 } as const;
 
+/** etcd 3.4's server sends AlarmResponse without a header, so etcdctl prints none. */
 export function alarmJ(r: AlarmResponse): J {
 	return obj([
-		['header', headerJ(r.header)],
 		[
 			'alarms',
 			oArr(r.alarms, (a) =>
@@ -344,7 +344,8 @@ export function jsonPrinter(): Printer {
 					])
 				)
 			),
-		moveLeader: (_l, _t, r) => line(headerOnlyJ(r)),
+		// etcd 3.4's MoveLeaderResponse carries no header.
+		moveLeader: () => line(obj([])),
 		alarm: (r) => line(alarmJ(r)),
 		dbStatus: (s) =>
 			line(

@@ -102,3 +102,11 @@ export function unsupported(name: string, format: OutputFormat): Printer {
 		}
 	});
 }
+
+/** A Go runtime panic of the real etcdctl, reproduced: `panic: <message>`, a trace, exit 2. */
+export class GoPanic extends Error {
+	constructor(message: string) {
+		super(message);
+		this.name = 'GoPanic';
+	}
+}
