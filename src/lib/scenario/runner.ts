@@ -7,7 +7,7 @@ import { withTlsFiles } from '../presets/tls';
 import { ShellSession } from '../shell/session';
 import { etcdctlFs } from '../shell/vfs';
 import type { EtcdctlRunner } from '../shell/etcdctl-io';
-import type { ClusterHostFactory } from './host';
+import type { ClusterHost, ClusterHostFactory } from './host';
 import { parseScenario } from './parser';
 import { ensureNewline, stepTranscript } from './transcript';
 
@@ -66,6 +66,7 @@ export async function runScenario(
 	});
 	try {
 		await host.waitForLeader(opts.leaderTimeoutMs ?? 10_000);
+		await leaderToFirstMember(host, opts.leaderTimeoutMs ?? 10_000);
 		for (const [path, content] of Object.entries(host.files ?? {})) {
 			session.fs.mkdirSync(path.slice(0, path.lastIndexOf('/')) || '/', { recursive: true });
 			session.fs.writeFileSync(path, content);
@@ -89,6 +90,37 @@ export async function runScenario(
 	} finally {
 		await session.stopJobs();
 		await host.close();
+	}
+}
+
+/**
+ * Like the recorder (tests/conformance/README.md), start with etcd-1 as the leader, so that
+ * leader-dependent output (endpoint status, move-leader) does not depend on who won the first
+ * election. Best effort: a cluster that cannot move its leader runs the scenario as it is.
+ */
+async function leaderToFirstMember(host: ClusterHost, timeoutMs: number): Promise<void> {
+	if (host.members().length < 2) return;
+	const endpoint = '127.0.0.1:2379';
+	let client;
+	try {
+		client = await host.clients.connect({
+			endpoints: [endpoint],
+			dialTimeoutMs: 2000,
+			commandTimeoutMs: 5000
+		});
+		const first = await client.status(endpoint);
+		const self = first.header.member_id;
+		if (first.leader === self) return;
+		const { members } = await client.memberList();
+		const leader = members.find((m) => m.ID === first.leader);
+		if (!leader?.clientURLs[0]) return;
+		await client.moveLeader(leader.clientURLs[0], self);
+		const until = Date.now() + timeoutMs;
+		while ((await client.status(endpoint)).leader !== self && Date.now() < until) await sleep(20);
+	} catch {
+		// the scenario runs with whichever leader there is
+	} finally {
+		client?.close();
 	}
 }
 

@@ -16,4 +16,16 @@ describe('runScenario on the Node cluster', () => {
 		expect(lines[status + 1]).toMatch(/^etcd-2\s+Down\b/);
 		expect(transcript).toMatch(/\$ playground bogus-verb\n[^$]*\[exit [12]\]\n$/);
 	});
+
+	it('starts every scenario with etcd-1 as leader, as the recorder does', async () => {
+		for (const seed of [1, 2, 3, 4]) {
+			const transcript = await runScenario('playground status | grep Leader\n', createNodeCluster, {
+				quietMs: 20,
+				seed
+			});
+			expect(transcript, `seed ${seed}`).toMatch(
+				/^\$ playground status \| grep Leader\netcd-1\s+Leader\b/
+			);
+		}
+	});
 });
