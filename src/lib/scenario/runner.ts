@@ -25,9 +25,12 @@ export interface RunScenarioOptions {
 	leaderTimeoutMs?: number;
 	/** Starting state of the cluster (a preset name); overrides the scenario's `# preset:` line. */
 	preset?: string;
+	/** etcdctl to run (default: src/lib/etcdctl, loaded on first use). */
 	etcdctl?: EtcdctlRunner;
 	loadEtcdctl?: () => Promise<EtcdctlRunner>;
 }
+
+const loadEtcdctl = () => import('../etcdctl/index').then((m) => m.runEtcdctl);
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -54,7 +57,7 @@ export async function runScenario(
 			else background.set(from.job, (background.get(from.job) ?? '') + t);
 		},
 		etcdctl: opts.etcdctl,
-		loadEtcdctl: opts.loadEtcdctl,
+		loadEtcdctl: opts.loadEtcdctl ?? loadEtcdctl,
 		// The recorder runs each command with </dev/null.
 		terminalInput: false
 	});

@@ -9,7 +9,7 @@
  * loudly if its layout changes) rather than duplicating a file system.
  */
 import type { InMemoryFs } from 'just-bash';
-import type { EtcdctlFs } from './etcdctl-io';
+import type { EtcdctlFS } from './etcdctl-io';
 
 type Entry =
 	| { type: 'file'; content: Uint8Array | string }
@@ -39,7 +39,7 @@ function lookup(fs: InMemoryFs, cwd: string, path: string): Entry | null {
 }
 
 /** etcdctl's synchronous view of the shell's file system, relative paths resolved from `cwd`. */
-export function etcdctlFs(fs: InMemoryFs, cwd: string): EtcdctlFs {
+export function etcdctlFs(fs: InMemoryFs, cwd: string): EtcdctlFS {
 	return {
 		readFile(path) {
 			const e = lookup(fs, cwd, path);
