@@ -627,6 +627,11 @@ export class EtcdServer {
 
 	private leaseKeys: LeaseKeys = (id) => this.lessor.lookup(id)?.keys;
 
+	/** The Cluster service's header: etcd leaves the revision out (0). */
+	private clusterHeader(): ResponseHeader {
+		return this.header(0);
+	}
+
 	private header(revision = this.store.currentRevision): ResponseHeader {
 		return { cluster_id: this.clusterId, member_id: this.id, revision, raft_term: this.term };
 	}
@@ -1189,7 +1194,7 @@ export class EtcdServer {
 		this.checkServing();
 		if (linearizable) await this.linearizableReadNotify();
 		requireAuthInfo(this.auth, this.authInfo(opts));
-		return { header: this.header(), members: this.members.list().map(toApiMember) };
+		return { header: this.clusterHeader(), members: this.members.list().map(toApiMember) };
 	}
 
 	async memberAdd(
@@ -1202,8 +1207,10 @@ export class EtcdServer {
 		// etcd names an added member after its URLs and the time it was added.
 		const seconds = Math.floor(this.cfg.clock() / 1000);
 		const id = computeMemberId(peerURLs, `${seconds}`);
-		this.members.validateAdd(id, peerURLs, isLearner);
+		// etcd's strict reconfiguration checks come first; the member-exists checks follow.
 		if (!isLearner) this.checkEnoughStartedToAdd();
+		this.checkVotersConnected();
+		this.members.validateAdd(id, peerURLs, isLearner);
 		const record: MemberRecord = {
 			ID: id,
 			name: '',
@@ -1215,7 +1222,11 @@ export class EtcdServer {
 			{ type: isLearner ? 'AddLearnerNode' : 'AddNode', nodeId: id },
 			record
 		);
-		return { header: this.header(), member: toApiMember(record), members: list.map(toApiMember) };
+		return {
+			header: this.clusterHeader(),
+			member: toApiMember(record),
+			members: list.map(toApiMember)
+		};
 	}
 
 	async memberRemove(id: bigint, opts?: CallOptions) {
@@ -1225,7 +1236,7 @@ export class EtcdServer {
 		if (!m) throw Errors.MemberNotFound();
 		if (!m.isLearner) this.checkEnoughStartedToRemove(id);
 		const list = await this.proposeConfChange({ type: 'RemoveNode', nodeId: id }, m);
-		return { header: this.header(), members: list.map(toApiMember) };
+		return { header: this.clusterHeader(), members: list.map(toApiMember) };
 	}
 
 	async memberUpdate(id: bigint, peerURLs: string[], opts?: CallOptions) {
@@ -1237,7 +1248,7 @@ export class EtcdServer {
 			{ type: 'UpdateNode', nodeId: id },
 			{ ...m, peerURLs: [...peerURLs] }
 		);
-		return { header: this.header(), members: list.map(toApiMember) };
+		return { header: this.clusterHeader(), members: list.map(toApiMember) };
 	}
 
 	async memberPromote(id: bigint, opts?: CallOptions) {
@@ -1247,18 +1258,22 @@ export class EtcdServer {
 			this.role === 'Leader'
 				? await this.promoteOnLeader(id)
 				: await this.callLeader<MemberRecord[]>('memberPromote', [id]);
-		return { header: this.header(), members: list.map(toApiMember) };
+		return { header: this.clusterHeader(), members: list.map(toApiMember) };
 	}
 
 	private async promoteOnLeader(id: bigint): Promise<MemberRecord[]> {
+		// etcd checks readiness first (on the leader, from raft progress), and only then, when
+		// the change is validated, whether the member exists and is a learner.
+		const st = this.node.status();
+		const progress = st.progress?.get(id);
+		if (progress) {
+			const leaderMatch = st.progress?.get(this.id)?.match ?? st.commit;
+			// A learner is promoted only once it is within 10% of the leader's log.
+			if (progress.match < leaderMatch * 0.9) throw Errors.LearnerNotReady();
+		}
 		const m = this.members.get(id);
 		if (!m) throw Errors.MemberNotFound();
 		if (!m.isLearner) throw Errors.MemberNotLearner();
-		const st = this.node.status();
-		const learner = st.progress?.get(id);
-		const leaderMatch = st.progress?.get(this.id)?.match ?? st.commit;
-		// etcd promotes a learner only when it has caught up to within 10% of the leader's log.
-		if (!learner || learner.match < leaderMatch * 0.9) throw Errors.LearnerNotReady();
 		return this.proposeConfChange({ type: 'AddNode', nodeId: id }, m);
 	}
 
@@ -1266,8 +1281,24 @@ export class EtcdServer {
 	private checkEnoughStartedToAdd(): void {
 		const voters = this.members.list().filter((m) => !m.isLearner);
 		const started = voters.filter((m) => m.name !== '').length;
-		const quorumAfter = Math.floor((voters.length + 1) / 2) + 1;
-		if (started < quorumAfter) throw Errors.MemberNotEnoughStarted();
+		const after = voters.length + 1;
+		// A one-member cluster may always add its second member.
+		if (started === 1 && after === 2) return;
+		if (started < Math.floor(after / 2) + 1) throw Errors.MemberNotEnoughStarted();
+	}
+
+	/**
+	 * etcd refuses reconfiguration unless every other voting member is connected (its
+	 * isConnectedFullySince): a voter that never started, or that the leader has not heard
+	 * from lately, makes the cluster "unhealthy".
+	 */
+	private checkVotersConnected(): void {
+		const progress = this.node.status().progress;
+		for (const m of this.members.list()) {
+			if (m.isLearner || m.ID === this.id) continue;
+			if (m.name === '') throw Errors.Unhealthy();
+			if (progress && !progress.get(m.ID)?.recentActive) throw Errors.Unhealthy();
+		}
 	}
 
 	private checkEnoughStartedToRemove(id: bigint): void {
@@ -1311,7 +1342,8 @@ export class EtcdServer {
 		this.checkServing();
 		this.auth.isAdminPermitted(this.authInfo(opts));
 		const h = this.store.hashKV(revision);
-		return { header: this.header(), hash: h.hash, compact_revision: h.compact_revision };
+		// etcd reports -1 until the first compaction.
+		return { header: this.header(), hash: h.hash, compact_revision: h.compact_revision || -1 };
 	}
 
 	defragment(opts?: CallOptions) {
