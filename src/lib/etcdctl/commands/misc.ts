@@ -2,7 +2,9 @@
 import type { Context } from '../cli';
 import { findCommand as cobraFind } from '../cli';
 import { Exit, ExitCode, ExitError } from '../exit';
-import { goQuote, humanizeBytes } from '../go';
+import { goQuote, hexID, humanizeBytes } from '../go';
+import { crc32c } from '../../engine/mvcc/crc32c';
+import { computeClusterId, computeMemberId } from '../../engine/server/identity';
 import { usage } from '../help';
 import { ROOT } from '../spec';
 
@@ -29,12 +31,10 @@ function zapInfo(
 	ctx: Context,
 	caller: string,
 	msg: string,
-	fields: [string, string | number][]
+	fields: [string, string | number | string[]][]
 ): void {
 	const ts = (ctx.io.now() / 1000).toFixed(7).replace(/0+$/, '');
-	const extra = fields
-		.map(([k, v]) => `,"${k}":${typeof v === 'number' ? v : JSON.stringify(v)}`)
-		.join('');
+	const extra = fields.map(([k, v]) => `,"${k}":${JSON.stringify(v)}`).join('');
 	ctx.err(`{"level":"info","ts":${ts},"caller":"${caller}","msg":"${msg}"${extra}}\n`);
 }
 
@@ -84,27 +84,105 @@ export async function snapshotSave(ctx: Context): Promise<void> {
 	ctx.out(`Snapshot saved at ${path}\n`);
 }
 
+/** The snapshot file the playground's server writes (`snapshot save`), as far as status needs. */
+interface PlaygroundSnapshot {
+	format: string;
+	state: {
+		mvcc: { revisions: { main: number }[]; leases: unknown[]; meta: { compactRevision: number } };
+		auth: { users: unknown[]; roles: unknown[] };
+		members: { members: unknown[] };
+	};
+}
+
+function readSnapshot(data: Uint8Array): PlaygroundSnapshot | null {
+	try {
+		const s = JSON.parse(new TextDecoder().decode(data)) as PlaygroundSnapshot;
+		return s && s.format === 'etcd-playground-snapshot' && s.state?.mvcc ? s : null;
+	} catch {
+		return null;
+	}
+}
+
 export async function snapshotStatus(ctx: Context): Promise<void> {
 	if (ctx.args.length !== 1)
 		throw new ExitError(ExitCode.BadArgs, 'snapshot status requires exactly one argument');
-	ctx.display();
+	const display = ctx.display();
 	const path = ctx.args[0];
-	if (!ctx.io.fs.exists(path))
-		throw new ExitError(ExitCode.Error, `stat ${path}: no such file or directory`);
-	// Reading a bolt database file is not implemented in the playground's etcdctl.
-	throw new ExitError(ExitCode.BadFeature, 'snapshot status is not supported in the playground');
+	const data = ctx.io.fs.readFile(path);
+	if (data === null) throw new ExitError(ExitCode.Error, `stat ${path}: no such file or directory`);
+	const snap = readSnapshot(data);
+	if (!snap) throw new ExitError(ExitCode.Error, 'invalid database');
+	const { mvcc, auth, members } = snap.state;
+	const revision = mvcc.revisions.reduce((m, r) => Math.max(m, r.main), 0);
+	// bolt keys etcd keeps besides the key revisions: consistent_index, clusterVersion and
+	// authRevision always, the two compaction marks once compacted, one per lease, member,
+	// user and role.
+	const totalKey =
+		mvcc.revisions.length +
+		mvcc.leases.length +
+		members.members.length +
+		auth.users.length +
+		auth.roles.length +
+		3 +
+		(mvcc.meta.compactRevision > 0 ? 2 : 0);
+	ctx.out(display.dbStatus({ hash: crc32c(data), revision, totalKey, totalSize: data.length }));
 }
 
 export async function snapshotRestore(ctx: Context): Promise<void> {
 	if (ctx.args.length !== 1)
 		throw new ExitError(ExitCode.BadArgs, 'snapshot restore requires exactly one argument');
-	const dataDir = ctx.flags.string('data-dir') || ctx.flags.string('name') + '.etcd';
+	const name = ctx.flags.string('name');
+	const dataDir = ctx.flags.string('data-dir') || name + '.etcd';
+	const walDir = ctx.flags.string('wal-dir') || `${dataDir}/member/wal`;
+	const snapDir = `${dataDir}/member/snap`;
+	const path = ctx.args[0];
+	const peerURLs = ctx.flags.string('initial-advertise-peer-urls').split(',');
+	const token = ctx.flags.string('initial-cluster-token');
+	const cluster: [string, string[]][] = [];
+	for (const part of ctx.flags.string('initial-cluster').split(',')) {
+		const eq = part.indexOf('=');
+		if (eq < 0)
+			throw new ExitError(ExitCode.Error, `cannot parse ${goQuote(part)} into a member URL`);
+		const [n, u] = [part.slice(0, eq), part.slice(eq + 1)];
+		const found = cluster.find((c) => c[0] === n);
+		if (found) found[1].push(u);
+		else cluster.push([n, [u]]);
+	}
+	const mine = cluster.find((c) => c[0] === name);
+	if (!mine || [...mine[1]].sort().join(',') !== [...peerURLs].sort().join(',')) {
+		throw new ExitError(
+			ExitCode.Error,
+			`--initial-cluster has ${name}=${mine ? mine[1].join(',') : ''} but missing from --initial-advertise-peer-urls=${peerURLs.join(',')} (resolved urls: ${goQuote(mine ? mine[1].join(',') : '')} != ${goQuote(peerURLs.join(','))})`
+		);
+	}
 	if (ctx.io.fs.exists(dataDir))
 		throw new ExitError(ExitCode.Error, `data-dir ${goQuote(dataDir)} exists`);
-	const path = ctx.args[0];
-	if (!ctx.io.fs.exists(path))
-		throw new ExitError(ExitCode.Error, `stat ${path}: no such file or directory`);
-	throw new ExitError(ExitCode.BadFeature, 'snapshot restore is not supported in the playground');
+	const where: [string, string][] = [
+		['path', path],
+		['wal-dir', walDir],
+		['data-dir', dataDir],
+		['snap-dir', snapDir]
+	];
+	zapInfo(ctx, 'snapshot/v3_snapshot.go:296', 'restoring snapshot', where);
+	const data = ctx.io.fs.readFile(path);
+	if (data === null) throw new ExitError(ExitCode.Error, `open ${path}: no such file or directory`);
+	if (!ctx.flags.bool('skip-hash-check') && !readSnapshot(data)) {
+		throw new ExitError(ExitCode.Error, 'snapshot missing hash but --skip-hash-check=false');
+	}
+	const ids = cluster.map(([, urls]) => computeMemberId(urls, token));
+	const clusterId = computeClusterId(ids);
+	cluster.forEach(([, urls], i) =>
+		zapInfo(ctx, 'membership/cluster.go:392', 'added member', [
+			['cluster-id', hexID(clusterId)],
+			['local-member-id', '0'],
+			['added-peer-id', hexID(ids[i])],
+			['added-peer-peer-urls', urls]
+		])
+	);
+	ctx.io.fs.mkdirp?.(walDir);
+	ctx.io.fs.mkdirp?.(snapDir);
+	ctx.io.fs.writeFile(`${snapDir}/db`, data);
+	zapInfo(ctx, 'snapshot/v3_snapshot.go:309', 'restored snapshot', where);
 }
 
 export async function makeMirror(ctx: Context): Promise<void> {
