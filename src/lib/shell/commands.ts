@@ -73,9 +73,22 @@ function ttyPrefix(ctx: CommandContext): string {
 		.join('');
 }
 
-/** Combines the invocation's signal (Ctrl-C, job stop) with just-bash's own (timeouts). */
-function combinedSignal(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
-	return b ? AbortSignal.any([a, b]) : a;
+/**
+ * The invocation's signal (Ctrl-C, job stop) combined with just-bash's own (timeouts), for one
+ * command: `dispose()` detaches it again, so a long session does not pile up listeners.
+ */
+function linkedSignal(a: AbortSignal, b: AbortSignal | undefined) {
+	const controller = new AbortController();
+	const abort = () => controller.abort();
+	const sources = b ? [a, b] : [a];
+	for (const s of sources) {
+		if (s.aborted) controller.abort();
+		else s.addEventListener('abort', abort, { once: true });
+	}
+	return {
+		signal: controller.signal,
+		dispose: () => sources.forEach((s) => s.removeEventListener('abort', abort))
+	};
 }
 
 function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
@@ -88,6 +101,7 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 			if (!run) return ok('', 'etcdctl: not available in this terminal\n', 1);
 			if (!clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
 			const tty = ttyOf(host, ctx);
+			const link = linkedSignal(inv.signal(), ctx.signal);
 			let out = '';
 			let err = '';
 			const stdinText = new TextDecoder().decode(latin1Bytes(latin1(ctx)));
@@ -98,7 +112,7 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 				readLine: tty.in ? host.readLine : undefined,
 				stdout: (t) => (tty.out ? tty.out(t, 'stdout') : (out += t)),
 				stderr: (t) => (tty.err ? tty.err(t, 'stderr') : (err += t)),
-				signal: combinedSignal(inv.signal(), ctx.signal),
+				signal: link.signal,
 				fs: etcdctlFs(host.fs, ctx.cwd),
 				clients,
 				exec: ctx.exec
@@ -119,7 +133,7 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 						}
 					: undefined,
 				now: host.now
-			});
+			}).finally(link.dispose);
 			return ok(out, err, code);
 		}
 	};
@@ -208,8 +222,12 @@ function sleepCommand(inv: Invocation): Command {
 			if (typeof ms === 'string') {
 				return ok('', `${ms}Try 'sleep --help' for more information.\n`, 1);
 			}
-			const signal = combinedSignal(inv.signal(), ctx.signal);
-			if (signal.aborted) return ok('', '', 130);
+			const link = linkedSignal(inv.signal(), ctx.signal);
+			const signal = link.signal;
+			if (signal.aborted) {
+				link.dispose();
+				return ok('', '', 130);
+			}
 			const aborted = await new Promise<boolean>((resolve) => {
 				const timer = setTimeout(() => {
 					signal.removeEventListener('abort', onAbort);
@@ -220,7 +238,7 @@ function sleepCommand(inv: Invocation): Command {
 					resolve(true);
 				};
 				signal.addEventListener('abort', onAbort, { once: true });
-			});
+			}).finally(link.dispose);
 			return ok('', '', aborted ? 130 : 0);
 		}
 	};
@@ -333,22 +351,26 @@ function waitCommand(host: CommandHost, inv: Invocation): Command {
 			const jobs = args.length
 				? args.map((a) => findJob(host, a))
 				: host.jobs().filter((j) => j.running);
-			const signal = combinedSignal(inv.signal(), ctx.signal);
-			let status = 0;
-			for (const job of jobs) {
-				if (!job) {
-					status = 127;
-					continue;
+			const link = linkedSignal(inv.signal(), ctx.signal);
+			const aborted = new Promise<'aborted'>((resolve) => {
+				if (link.signal.aborted) resolve('aborted');
+				link.signal.addEventListener('abort', () => resolve('aborted'), { once: true });
+			});
+			try {
+				let status = 0;
+				for (const job of jobs) {
+					if (!job) {
+						status = 127;
+						continue;
+					}
+					const r = await Promise.race([job.done, aborted]);
+					if (r === 'aborted') return ok('', '', 130);
+					status = r;
 				}
-				const aborted = new Promise<'aborted'>((resolve) => {
-					if (signal.aborted) resolve('aborted');
-					signal.addEventListener('abort', () => resolve('aborted'), { once: true });
-				});
-				const r = await Promise.race([job.done, aborted]);
-				if (r === 'aborted') return ok('', '', 130);
-				status = r;
+				return ok('', '', status);
+			} finally {
+				link.dispose();
 			}
-			return ok('', '', status);
 		}
 	};
 }
@@ -365,15 +387,16 @@ function fgCommand(host: CommandHost, inv: Invocation): Command {
 			}
 			const live = ttyOf(host, ctx).out;
 			if (live) live(`${job.command}\n`, 'stdout');
-			const signal = combinedSignal(inv.signal(), ctx.signal);
+			const link = linkedSignal(inv.signal(), ctx.signal);
 			const onAbort = () => job.stop();
-			signal.addEventListener('abort', onAbort, { once: true });
-			if (signal.aborted) job.stop();
+			link.signal.addEventListener('abort', onAbort, { once: true });
+			if (link.signal.aborted) job.stop();
 			try {
 				const code = await job.done;
 				return ok(live ? '' : `${job.command}\n`, '', code);
 			} finally {
-				signal.removeEventListener('abort', onAbort);
+				link.signal.removeEventListener('abort', onAbort);
+				link.dispose();
 			}
 		}
 	};

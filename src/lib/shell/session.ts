@@ -21,6 +21,7 @@ import type { ClientFactory } from '../client/types';
 import { playgroundCommands, WAIT_COMMAND, type CommandHost, type Invocation } from './commands';
 import type { EtcdctlRunner } from './etcdctl-io';
 import { routeToTerminal } from './interleave';
+import { initialFiles } from './layout';
 
 type JustBash = typeof import('just-bash');
 
@@ -51,7 +52,7 @@ export interface ShellOptions {
 	loadEtcdctl?: () => Promise<EtcdctlRunner>;
 	/** Extra environment on top of HOME=/root, USER=root. */
 	env?: Record<string, string>;
-	/** Initial files of the virtual file system. */
+	/** Initial files of the virtual file system, on top of ./layout.ts (kubeadm's etcd PKI). */
 	files?: Record<string, string | Uint8Array>;
 	/** Working directory to start in (default /root). */
 	cwd?: string;
@@ -170,7 +171,7 @@ export class ShellSession {
 		this.clients = opts.clients ?? null;
 		this.control = opts.control ?? null;
 		this.fs = new jb.InMemoryFs();
-		for (const [path, content] of Object.entries(opts.files ?? {})) {
+		for (const [path, content] of Object.entries({ ...initialFiles(), ...opts.files })) {
 			this.fs.writeFileSync(path, content);
 		}
 		this.fs.mkdirSync('/tmp', { recursive: true });
@@ -356,7 +357,8 @@ export class ShellSession {
 		ast: ScriptNode | null,
 		signal: AbortSignal | undefined
 	): Promise<number> {
-		if (this.fg.controller.signal.aborted) this.fg.controller = new AbortController();
+		// A controller per line: what a line's commands attach to it goes with it.
+		this.fg.controller = new AbortController();
 		this.tty(0);
 		const controller = this.fg.controller;
 		const onAbort = () => controller.abort();

@@ -30,6 +30,17 @@ describe('state carried from line to line', () => {
 		expect((await sh.run('echo $?')).out).toBe('2\n');
 	});
 
+	it("has kubeadm's etcd PKI paths the guides point etcdctl at", async () => {
+		const sh = await shell();
+		expect(
+			(
+				await sh.run(
+					'ls /etc/kubernetes/pki/etcd | wc -l; cat /etc/kubernetes/pki/etcd/ca.crt | head -1'
+				)
+			).out
+		).toMatch(/^8\n# Stands in for kubeadm's etcd certificate authority/);
+	});
+
 	it('keeps files between lines and starts in /root', async () => {
 		const sh = await shell();
 		await sh.run('echo hello > greeting.txt');
