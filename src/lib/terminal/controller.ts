@@ -67,10 +67,17 @@ export class TerminalController {
 		this.opts = opts;
 	}
 
-	/** Shows the first prompt and starts loading the shell in the background. */
+	/**
+	 * Shows the first prompt. The shell (a large chunk) loads on the first key pressed, or when
+	 * the page calls preload() once it is idle, so it never delays the prompt.
+	 */
 	start(banner = ''): void {
 		if (banner) this.out(banner);
 		this.redraw();
+	}
+
+	/** Starts loading the shell now. */
+	preload(): void {
 		void this.getShell().catch(() => undefined);
 	}
 
@@ -98,6 +105,7 @@ export class TerminalController {
 
 	/** Bytes typed or pasted into the terminal. */
 	input(data: string): void {
+		this.preload();
 		for (const ev of parseKeys(data)) {
 			if (this.mode === 'run' && ev.type === 'key' && ev.name === 'ctrl-c') {
 				this.interruptRun();

@@ -218,6 +218,8 @@ export class TerminalTabs {
 			`\x1b[2mLinux ${host} (etcd v3.5, in your browser). Try: etcdctl put foo bar; ` +
 				`playground help\x1b[0m\n`
 		);
+		// The shell's utilities load once the page has settled (or on the first key).
+		setTimeout(() => tab.controller.preload(), 1500);
 		return tab;
 	}
 
