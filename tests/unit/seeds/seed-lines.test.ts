@@ -84,14 +84,6 @@ const FAITHFUL_ERRORS: [RegExp, RegExp][] = [
 	[/^etcdctl delete /, /Error: unknown command "delete" for "etcdctl"/]
 ];
 
-/**
- * Lines that need etcdctl features the playground does not have yet; each must still say so
- * plainly. When one lands, its line fails here and comes off this list.
- */
-const PENDING: [RegExp, RegExp][] = [
-	[/etcdctl snapshot status\b/, /Error: snapshot status is not supported in the playground/]
-];
-
 /** Drops the lines of an error (and its client warning) that `line` may give. */
 function without(output: string, error: string): string {
 	return output
@@ -118,7 +110,7 @@ function check(outcomes: Outcome[]): string[] {
 			continue;
 		}
 		if (command.kind !== 'etcdctl') continue;
-		const known = [...FAITHFUL_ERRORS, ...PENDING].find(([line]) => line.test(command.text));
+		const known = FAITHFUL_ERRORS.find(([line]) => line.test(command.text));
 		if (known) {
 			if (!known[1].test(output)) say(`expected ${known[1].source}`);
 			continue;
