@@ -104,6 +104,13 @@ describe('linearizability checker', () => {
 		expect(checkLinearizable(early).ok).toBe(false);
 	});
 
+	it('leaves out failed requests: they had no effect', () => {
+		const failed: HistoryOp = { ...op(1, put('a', '1'), 0, 0), failed: true };
+		const h = [failed, op(2, get('a'), 20, 30, { rev: 2, kvs: [kv('a', '1', 2, 2)] })];
+		expect(checkLinearizable(h).ok).toBe(false);
+		expect(checkLinearizable([{ ...failed, failed: false }, h[1]]).ok).toBe(true);
+	});
+
 	it('checks revisions: a write acknowledged at the wrong revision fails', () => {
 		const h = [op(1, put('a', '1'), 0, 10, { rev: 2 }), op(2, put('b', '1'), 20, 30, { rev: 2 })];
 		expect(checkLinearizable(h).ok).toBe(false);

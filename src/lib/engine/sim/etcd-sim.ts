@@ -12,7 +12,7 @@
  * disk, so microtasks are drained after each step's deliveries, ticks and fsyncs. No timer
  * or macrotask is involved anywhere, so the run is one deterministic chain of microtasks.
  */
-import { EtcdError } from '../api/errors';
+import { EtcdError, Errors } from '../api/errors';
 import type {
 	Compare,
 	Event,
@@ -82,6 +82,23 @@ export interface EtcdSimResult {
 		simMs: number;
 	};
 }
+
+/**
+ * Errors after which a request surely had no effect: refused before it was proposed (a
+ * learner serves no KV requests, a txn is malformed) or applied as a failure (no such lease,
+ * the lease exists, no space). Any other error (timeout, stopped, leader changed) leaves the
+ * outcome unknown.
+ */
+const NO_EFFECT = new Set(
+	[
+		Errors.NotSupportedForLearner(),
+		Errors.LeaseNotFound(),
+		Errors.LeaseExist(),
+		Errors.NoSpace(),
+		Errors.DuplicateKey(),
+		Errors.TooManyOps()
+	].map((e) => e.message)
+);
 
 const KEYS = ['k0', 'k1', 'k2', 'k3'];
 const RANGE = { key: 'k', end: 'l' };
@@ -545,6 +562,7 @@ class EtcdSim {
 			(e: unknown) => {
 				if (!(e instanceof EtcdError)) throw e;
 				h.error = e.message;
+				if (NO_EFFECT.has(e.message)) h.failed = true;
 				this.record(index * 7919 + 1);
 				if (c.busy === index) c.busy = -1;
 			}
@@ -781,9 +799,10 @@ export async function runEtcdSeed(
 	const deadline = opts.faultMs + opts.quietMs;
 	const w = await sim.finalWrite(deadline);
 	if (typeof w === 'string') return finish(w);
-	// Every member of the cluster must catch up to the final write (and so to every
-	// acknowledged one).
-	const target = Math.max(w.rev, sim.checkers.maxAckedRev);
+	// Every member of the cluster must catch up to the final write and every acknowledged one.
+	// Answers still in flight may arrive meanwhile, even for writes committed after the final
+	// one (a proposal held up by a long network delay): then catch up to those too.
+	let target = 0;
 	const caughtUp = () => {
 		const members = sim.members();
 		return (
@@ -791,11 +810,15 @@ export async function runEtcdSeed(
 			members.every((n) => n.alive && n.server!.store.currentRevision >= target)
 		);
 	};
-	v = await sim.run(deadline, caughtUp);
-	if (v) return finish(v);
-	// Let answers in flight arrive, so fewer operations stay of unknown outcome.
-	v = await sim.run(sim.now + 200);
-	if (v) return finish(v);
+	while (target < Math.max(w.rev, sim.checkers.maxAckedRev)) {
+		target = Math.max(w.rev, sim.checkers.maxAckedRev);
+		v = await sim.run(deadline, caughtUp);
+		if (v) return finish(v);
+		// Let answers in flight arrive, so fewer operations stay of unknown outcome.
+		v = await sim.run(sim.now + 200);
+		if (v) return finish(v);
+		if (!caughtUp()) break;
+	}
 	const members = sim.members();
 	if (!caughtUp()) {
 		const behind = members

@@ -8,9 +8,9 @@
  *
  * Outcomes: `ok` operations carry the response and must match the model exactly; `unknown`
  * ones (the client timed out or the member failed mid-request) may have taken effect at any
- * moment after their call, or never, and their output is unchecked. Operations that surely
- * never reached the cluster are left out of the history by the caller; reads of unknown
- * outcome change nothing and are dropped here.
+ * moment after their call, or never, and their output is unchecked; `failed` ones (an error
+ * that says the request had no effect) and reads of unknown outcome change nothing and are
+ * left out.
  */
 
 /** A key-value as the model keeps it and a range returns it. Keys and values are text. */
@@ -74,8 +74,10 @@ export interface HistoryOp {
 	ret: number;
 	/** The response; undefined when the outcome is unknown. */
 	out?: KvOutput;
-	/** The error the client got, if it got one (for reports; the outcome stays unknown). */
+	/** The error the client got, if it got one (for reports). */
 	error?: string;
+	/** The error says the request surely had no effect: it is left out of the check. */
+	failed?: boolean;
 }
 
 export interface LinearizabilityResult {
@@ -382,10 +384,10 @@ function stateText(s: ModelState): string {
 export function checkLinearizable(
 	history: readonly HistoryOp[],
 	init: ModelState = initialState(),
-	maxSteps = 2_000_000
+	maxSteps = 1_000_000
 ): LinearizabilityResult {
-	// Reads of unknown outcome change nothing: leave them out.
-	const ops = history.filter((h) => h.out !== undefined || !readOnly(h.op));
+	// Failed requests and reads of unknown outcome change nothing: leave them out.
+	const ops = history.filter((h) => !h.failed && (h.out !== undefined || !readOnly(h.op)));
 	const n = ops.length;
 	if (n === 0) return { ok: true, steps: 0 };
 
