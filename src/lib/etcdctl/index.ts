@@ -5,6 +5,7 @@
  */
 import { execute, type Handler } from './cli';
 import * as auth from './commands/auth';
+import { checkPerf } from './commands/check';
 import * as conc from './commands/concurrency';
 import * as ep from './commands/endpoint';
 import * as kv from './commands/kv';
@@ -70,7 +71,7 @@ const HANDLERS = new Map<string, Handler>([
 	['role list', auth.roleList],
 	['role grant-permission', auth.roleGrantPermission],
 	['role revoke-permission', auth.roleRevokePermission],
-	['check perf', misc.checkPerf],
+	['check perf', checkPerf],
 	['check datascale', misc.checkDatascale],
 	['help', misc.help],
 	['completion bash', misc.completion],

@@ -208,12 +208,6 @@ const LOADS: Record<string, { clients: number; rate: number }> = {
 	xl: { clients: 1000, rate: 15000 }
 };
 
-export async function checkPerf(ctx: Context): Promise<void> {
-	const load = ctx.flags.string('load');
-	if (!(load in LOADS)) throw new ExitError(ExitCode.BadFeature, `unknown load option ${load}`);
-	throw new ExitError(ExitCode.BadFeature, 'check perf is not supported in the playground');
-}
-
 export async function checkDatascale(ctx: Context): Promise<void> {
 	const load = ctx.flags.string('load');
 	if (!(load in LOADS)) throw new ExitError(ExitCode.BadFeature, `unknown load option ${load}`);

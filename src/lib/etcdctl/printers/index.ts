@@ -2,7 +2,7 @@
 import { fieldsPrinter } from './fields';
 import { jsonPrinter } from './json';
 import type { Printer } from './printer';
-import { unsupported } from './printer';
+import { protobufPrinter } from './protobuf';
 import { simplePrinter } from './simple';
 import { tablePrinter } from './table';
 
@@ -20,9 +20,7 @@ export function newPrinter(format: string, isHex: boolean): Printer | null {
 		case 'table':
 			return tablePrinter();
 		case 'protobuf':
-			// Binary protobuf would be unreadable in a terminal; etcdctl's own words for a format
-			// a command cannot print.
-			return unsupported('protobuf', 'protobuf');
+			return protobufPrinter();
 	}
 	return null;
 }
