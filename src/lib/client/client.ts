@@ -36,11 +36,15 @@ const RETRY_MS = 100;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
-		const t = setTimeout(resolve, ms);
-		signal?.addEventListener('abort', () => {
+		const onAbort = () => {
 			clearTimeout(t);
 			resolve();
-		});
+		};
+		const t = setTimeout(() => {
+			signal?.removeEventListener('abort', onAbort);
+			resolve();
+		}, ms);
+		signal?.addEventListener('abort', onAbort, { once: true });
 	});
 }
 
