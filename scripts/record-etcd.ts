@@ -259,7 +259,15 @@ class Session {
 		return this.drainBackground();
 	}
 
+	/** Ends the session: background job groups and bash itself, by their process IDs. */
 	close(): void {
+		for (const bg of this.bgFiles) {
+			try {
+				process.kill(-bg.pgid, 'SIGKILL');
+			} catch {
+				// already gone
+			}
+		}
 		this.bash.stdin?.end();
 		if (this.bash.exitCode === null) this.bash.kill('SIGKILL');
 	}
@@ -272,10 +280,14 @@ function ensureNewline(s: string): string {
 export async function recordScenario(file: string): Promise<string> {
 	const scenario = parseScenario(readFileSync(file, 'utf8'));
 	const cluster = startCluster(scenario.clusterSize);
-	const stop = () => stopCluster(cluster);
-	live.add(stop);
 	const work = mkdtempSync(join(tmpdir(), 'etcd-session-'));
 	let session: Session | undefined;
+	const stop = async () => {
+		session?.close();
+		await stopCluster(cluster);
+		rmSync(work, { recursive: true, force: true });
+	};
+	live.add(stop);
 	try {
 		await waitHealthy(scenario.clusterSize);
 		await makeFirstMemberLeader(scenario.clusterSize);
@@ -318,9 +330,11 @@ async function main(): Promise<void> {
 }
 
 const live = new Set<() => Promise<void>>();
-process.on('SIGINT', () => {
-	void Promise.all([...live].map((stop) => stop())).finally(() => process.exit(130));
-});
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+	process.on(sig, () => {
+		void Promise.all([...live].map((stop) => stop())).finally(() => process.exit(130));
+	});
+}
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
 	main().catch((e) => {
