@@ -12,6 +12,8 @@ export const CONFORMANCE = join(import.meta.dirname, '../../conformance');
 
 export interface RecordedStep {
 	command: string;
+	/** A heredoc's body, fed as stdin. */
+	stdin: string | null;
 	output: string;
 	exit: number;
 }
@@ -38,7 +40,16 @@ export function recordedSteps(name: string): RecordedStep[] {
 			exit = Number(m[1]);
 			out.pop();
 		}
-		steps.push({ command: step.text, output: out.length ? out.join('\n') + '\n' : '', exit });
+		const stdin =
+			step.echo.length > 1
+				? step.echo
+						.slice(1, -1)
+						.map((l) => l + '\n')
+						.join('')
+				: null;
+		const command =
+			step.echo.length > 1 ? step.echo[0].replace(/\s*<<-?\s*['"]?EOF['"]?\s*$/, '') : step.text;
+		steps.push({ command, stdin, output: out.length ? out.join('\n') + '\n' : '', exit });
 	}
 	return steps;
 }
