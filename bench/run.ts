@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- page globals and CDP payloads are untyped */
 /**
  * The playground's benchmark (never a test): `npm run bench`.
  *
