@@ -86,7 +86,14 @@ export async function keepAlive(ctx: Context): Promise<number | void> {
 					resolve();
 					return;
 				}
-				ctx.out(display.keepAlive(r));
+				try {
+					ctx.out(display.keepAlive(r));
+				} catch (e) {
+					// e.g. `-w table`: the printer's error ends the command, not the client.
+					handle.cancel();
+					ctx.io.signal.removeEventListener('abort', onAbort);
+					reject(e);
+				}
 			},
 			() => {
 				ctx.io.signal.removeEventListener('abort', onAbort);
