@@ -5,6 +5,8 @@
  *   known member IDs (etcd-1..3) and the cluster ID are kept, they are computed exactly;
  * - raft terms and indexes; sizes; hashes; timings (took, ts, remaining TTL, log timestamps);
  * - version strings;
+ * - the place of run-time-added members in member lists (etcd sorts members by ID, and those
+ *   IDs include the time), the raft term inside binary `-w protobuf` output;
  * - the order of concurrently produced lines (endpoint health), and grpc's transient balancer
  *   detail and client id in its retry warnings, Go goroutine dumps after a panic.
  */
@@ -112,6 +114,71 @@ function collapsePanics(text: string): string {
 	);
 }
 
+/** Sorts each run of consecutive lines that `isRow` accepts. */
+function sortRuns(lines: string[], isRow: (l: string) => boolean): void {
+	for (let i = 0; i < lines.length; ) {
+		if (!isRow(lines[i])) {
+			i++;
+			continue;
+		}
+		let j = i;
+		while (j < lines.length && isRow(lines[j])) j++;
+		const run = lines.slice(i, j).sort();
+		lines.splice(i, j - i, ...run);
+		i = j;
+	}
+}
+
+/**
+ * Member lists are sorted by member ID; a member added at run time gets an ID made from its
+ * URLs and the time, so its place among the others differs between two real runs. Every
+ * format's member list is put in a fixed order here (simple rows, table rows, JSON arrays,
+ * fields blocks, and ETCD_INITIAL_CLUSTER).
+ */
+function sortMemberLists(text: string): string {
+	const lines = text.split('\n');
+	sortRuns(lines, (l) => /^[^,\s]+, (started|unstarted), /.test(l));
+	sortRuns(lines, (l) => /^\| [^|]+ \| +(started|unstarted) \|/.test(l));
+	// fields output: one block per member, from "ID" to the blank line after "IsLearner"
+	for (let i = 0; i < lines.length; i++) {
+		if (!/^"ID" : /.test(lines[i]) || !/^"Name" : /.test(lines[i + 1] ?? '')) continue;
+		const blocks: string[][] = [];
+		let j = i;
+		while (/^"ID" : /.test(lines[j] ?? '') && /^"Name" : /.test(lines[j + 1] ?? '')) {
+			let k = j;
+			while (k < lines.length && lines[k] !== '') k++;
+			blocks.push(lines.slice(j, k + 1));
+			j = k + 1;
+		}
+		const sorted = blocks.map((b) => b.join('\n')).sort();
+		lines.splice(i, j - i, ...sorted.join('\n').split('\n'));
+		i = j - 1;
+	}
+	let t = lines.join('\n');
+	t = t.replace(/"members":\[((?:\{[^{}]*\},?)+)\]/g, (_m, body: string) => {
+		const items = body.split(/(?<=\}),(?=\{)/).sort();
+		return `"members":[${items.join(',')}]`;
+	});
+	t = t.replace(/^ETCD_INITIAL_CLUSTER="([^"]*)"$/gm, (_m, list: string) => {
+		return `ETCD_INITIAL_CLUSTER="${list.split(',').sort().join(',')}"`;
+	});
+	return t;
+}
+
+/** Binary protobuf output carries the raft term as a varint: mask the whole body. */
+function maskProtobuf(text: string): string {
+	const lines = text.split('\n');
+	for (let i = 0; i < lines.length; i++) {
+		if (!/^\$ .*(-w|--write-out)[ =]protobuf\b/.test(lines[i])) continue;
+		let j = i + 1;
+		while (j < lines.length && !lines[j].startsWith('$ ') && !/^\[exit \d+\]$/.test(lines[j])) j++;
+		const body = lines.slice(i + 1, j);
+		if (body.some((l) => l.startsWith('Error: '))) continue;
+		lines.splice(i + 1, j - i - 1, '<protobuf>');
+	}
+	return lines.join('\n');
+}
+
 export function normalize(text: string): string {
 	let t = text;
 	t = collapsePanics(t);
@@ -156,5 +223,7 @@ export function normalize(text: string): string {
 	t = normTables(t);
 	t = sortHealthLines(t);
 	t = maskIds(t);
+	t = sortMemberLists(t);
+	t = maskProtobuf(t);
 	return t;
 }

@@ -35,10 +35,6 @@ etcdctl get uni --hex
 printf 'tab\there\nnl\001ctl' | etcdctl put ctl
 etcdctl get ctl -w fields
 etcdctl get ctl --hex
-printf '\377\376bin' | etcdctl put bin
-etcdctl get bin -w fields
-etcdctl get bin -w json
-etcdctl get bin --print-value-only --hex
 etcdctl put '<html>&' '<b>&amp;</b>'
 etcdctl get '<html>&' -w json
 etcdctl get '<html>&' -w fields

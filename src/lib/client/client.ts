@@ -48,6 +48,35 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	});
 }
 
+/**
+ * clientv3 checks peer URLs before sending a member add or update (etcd's types.NewURLs):
+ * a scheme of http, https, unix or unixs, a host:port and no path. Its errors carry no gRPC
+ * status, so etcdctl prints them without the retry warning.
+ */
+export function checkPeerURLs(urls: string[]): void {
+	for (const raw of urls) {
+		const s = raw.trim();
+		const m = /^([a-zA-Z][a-zA-Z0-9+.-]*):\/\/([^/?#]*)([^?#]*)/.exec(s);
+		const scheme = m ? m[1].toLowerCase() : '';
+		if (!['http', 'https', 'unix', 'unixs'].includes(scheme)) {
+			throw new Error(`URL scheme must be http, https, unix, or unixs: ${s}`);
+		}
+		const host = m ? m[2] : '';
+		if (!/^(\[[^\]]*\]|[^:]*):[^:]*$/.test(host)) {
+			throw new Error(`URL address does not have the form "host:port": ${s}`);
+		}
+		if (m && m[3] !== '') throw new Error(`URL must not contain a path: ${s}`);
+	}
+}
+
+/**
+ * The handshake of a cluster that serves plain HTTP (the default one): a client that insists
+ * on TLS (an https:// endpoint, or etcdctl's --insecure-transport=false) never completes its
+ * handshake, and etcdctl reports the deadline as with real etcd.
+ */
+export const plainTextHandshake: NonNullable<Connector['handshake']> = (_m, endpoint, options) =>
+	/^https:\/\//i.test(endpoint) || options.tls?.secure ? deadlineExceeded() : null;
+
 function deadlineExceeded(): ClientError {
 	return new ClientError('deadline-exceeded', 'context deadline exceeded');
 }
@@ -323,11 +352,19 @@ class PlaygroundClient implements EtcdClient {
 	// Cluster -------------------------------------------------------------------------------
 	memberList: EtcdClient['memberList'] = (lin = true) =>
 		this.call((a) => a.memberList(lin, this.opts()), true);
-	memberAdd: EtcdClient['memberAdd'] = (urls, learner) =>
+	memberAdd: EtcdClient['memberAdd'] = async (urls, learner) => {
+		checkPeerURLs(urls);
+		return this.memberAddChecked(urls, learner);
+	};
+	private memberAddChecked: EtcdClient['memberAdd'] = (urls, learner) =>
 		this.call((a) => a.memberAdd(urls, learner, this.opts()), false);
 	memberRemove: EtcdClient['memberRemove'] = (id) =>
 		this.call((a) => a.memberRemove(id, this.opts()), false);
-	memberUpdate: EtcdClient['memberUpdate'] = (id, urls) =>
+	memberUpdate: EtcdClient['memberUpdate'] = async (id, urls) => {
+		checkPeerURLs(urls);
+		return this.memberUpdateChecked(id, urls);
+	};
+	private memberUpdateChecked: EtcdClient['memberUpdate'] = (id, urls) =>
 		this.call((a) => a.memberUpdate(id, urls, this.opts()), false);
 	memberPromote: EtcdClient['memberPromote'] = (id) =>
 		this.call((a) => a.memberPromote(id, this.opts()), false);

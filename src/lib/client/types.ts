@@ -70,6 +70,8 @@ export interface ClientOptions {
 	password?: string;
 	/** TLS material as paths in the virtual file system, checked by TLS-requiring clusters. */
 	tls?: {
+		/** TLS was asked for without files (etcdctl --insecure-transport=false). */
+		secure?: boolean;
 		cacert?: string;
 		cert?: string;
 		key?: string;

@@ -265,6 +265,8 @@ export class Context {
 			if (v !== '') tls[name] = v;
 		}
 		if (this.flags.bool('insecure-skip-tls-verify')) tls.insecureSkipVerify = true;
+		// etcdctl sets up an empty TLS configuration when plain transport is turned off.
+		if (!this.flags.bool('insecure-transport')) tls.secure = true;
 		const opts: ClientOptions = {
 			endpoints: this.endpoints(),
 			dialTimeoutMs: this.flags.number('dial-timeout') / 1e6,

@@ -3,7 +3,7 @@
  * needs a real etcd cluster without a browser. Members are EtcdServers in this thread, ticked
  * by a timer every 100 ms (real time, so leases and timeouts behave as in real etcd).
  */
-import { createClientFactory, type Connector } from '../client/client';
+import { createClientFactory, plainTextHandshake, type Connector } from '../client/client';
 import { LocalCluster } from '../engine/cluster/local-cluster';
 import { runPlayground, type ClusterControl, type MemberState } from '../playground/control';
 import { memberForEndpoint } from '../playground/endpoints';
@@ -94,7 +94,10 @@ export const createNodeCluster: ClusterHostFactory = async (opts) => {
 	}
 	const tls = preset?.tls;
 	const host: ClusterHost = {
-		clients: createClientFactory(tls ? { ...connector, handshake: tlsHandshake(tls) } : connector),
+		clients: createClientFactory({
+			...connector,
+			handshake: tls ? tlsHandshake(tls) : plainTextHandshake
+		}),
 		files: preset?.files,
 		members: () => cluster.names(),
 		control: (args, out) => runPlayground(control, args, out),
