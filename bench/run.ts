@@ -13,7 +13,15 @@
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { execSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import {
+	cpSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	rmSync,
+	writeFileSync,
+	mkdirSync
+} from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { serveStatic, type StaticServer } from './serve';
@@ -41,12 +49,12 @@ const optS = (n: string, d: string) => {
 	return i >= 0 ? argv[i + 1] : d;
 };
 const QUICK = flag('quick');
-const RUNS = opt('runs', QUICK ? 2 : 5);
+const RUNS = opt('runs', QUICK ? 2 : 3);
 const PERF_S = opt('perf-seconds', QUICK ? 3 : 60);
 const KEYS = opt('keys', QUICK ? 5000 : 100_000);
 const SMALL = Math.min(10_000, Math.floor(KEYS / 10));
 const WATCH_EVENTS = QUICK ? 1000 : 10_000;
-const GETS = QUICK ? 200 : 2000;
+const GETS = QUICK ? 200 : 1000;
 const OUT = resolve(
 	ROOT,
 	optS('out', QUICK ? 'bench/out/results.quick.json' : 'bench/results.json')
@@ -354,6 +362,57 @@ function perfRows(
 	if (p.p99Ms !== undefined) record(`check-perf-${load}-p99-ms`, 'ms', 'lower', side, p.p99Ms);
 }
 
+/**
+ * A page with the cluster manager and nothing else (no terminal, cluster view, key browser or
+ * timeline): the same chunk the playground loads, found in the build by a string only it has.
+ * Its figures separate the engine's cost from the page's rendering.
+ */
+function engineHtml(site: string): string {
+	const dir = join(site, '_app/immutable/chunks');
+	const chunk = readdirSync(dir).find(
+		(f) =>
+			f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes('etcd-playground/clusters')
+	);
+	return `<!doctype html><meta charset="utf-8"><title>engine only</title><script type="module">
+	const mod = await import('/_app/immutable/chunks/${chunk}');
+	const CM = Object.values(mod).find((v) => typeof v === 'function' && typeof v.open === 'function' && v.prototype && 'waitForLeader' in v.prototype);
+	const manager = await CM.open({ namespace: 'bench-engine', size: 3 });
+	await manager.waitForLeader(30000);
+	window.etcdPlayground = { manager, clients: manager.clients };
+	document.title = 'ready';
+	</script>`;
+}
+
+async function engineOnly(browser: Browser, server: StaticServer): Promise<void> {
+	const ctx = await browser.newContext();
+	try {
+		const page = await ctx.newPage();
+		page.on('pageerror', (e) => log('engine page error:', e.message));
+		await page.goto(server.url + '/__bench/engine.html');
+		await page.waitForFunction(() => document.title === 'ready', null, { timeout: 60_000 });
+		await page.evaluate(readFileSync(join(ROOT, 'bench/page-bench.js'), 'utf8'));
+		const { clients, rate } = LOADS.l;
+		log(`engine-only page: check perf --load=l (${clients} clients, ${rate}/s, ${PERF_S} s)`);
+		const p = await page.evaluate(([c, r, d]) => (window as any).__bench.checkPerf(c, r, d), [
+			clients,
+			rate,
+			PERF_S * 1000
+		] as const);
+		log(
+			`  ${Math.round(p.rps)} writes/s, slowest ${p.slowestMs.toFixed(1)} ms, p50 ${p.p50Ms.toFixed(1)}, p99 ${p.p99Ms.toFixed(1)}`
+		);
+		perfRows('l-engine-only', 'pg', {
+			writesPerS: p.rps,
+			slowestMs: p.slowestMs,
+			stddevMs: p.stddevMs,
+			p50Ms: p.p50Ms,
+			p99Ms: p.p99Ms
+		});
+	} finally {
+		await ctx.close();
+	}
+}
+
 // ---- real etcd ----
 
 const rkey = (i: number) => Buffer.from(`/bench/range/${String(i).padStart(6, '0')}`);
@@ -382,6 +441,8 @@ async function realEtcd(): Promise<void> {
 				const p = await etcdctlCheckPerf(load);
 				log(`  ${p.output.replace(/\n/g, ' / ')}`);
 				perfRows(load, 'etcd', p);
+				if (load === 'l' && figures.has('check-perf-l-engine-only-writes-per-s'))
+					perfRows('l-engine-only', 'etcd', p);
 			}
 		} else {
 			log(
@@ -483,7 +544,9 @@ async function main(): Promise<void> {
 	}
 	const site = mkdtempSync(join(tmpdir(), 'playground-bench-site-'));
 	cpSync(join(ROOT, 'build'), site, { recursive: true });
-	const server = await serveStatic(site);
+	const server = await serveStatic(site, 0, {
+		'/__bench/engine.html': { type: 'text/html', body: engineHtml(site) }
+	});
 	log(`serving ${site} at ${server.url}`);
 	let browser: Browser | null = null;
 	const cleanup = () => killAll();
@@ -502,6 +565,7 @@ async function main(): Promise<void> {
 			headless: true
 		});
 		if (!flag('no-playground')) await playground(browser, server);
+		if (!flag('no-engine-only')) await engineOnly(browser, server);
 		await browser.close();
 		browser = null;
 		const loadMid = loadavg();

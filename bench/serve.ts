@@ -50,11 +50,22 @@ export interface StaticServer {
 	close(): Promise<void>;
 }
 
-export function serveStatic(root: string, port = 0): Promise<StaticServer> {
+export function serveStatic(
+	root: string,
+	port = 0,
+	extra: Record<string, { type: string; body: string }> = {}
+): Promise<StaticServer> {
 	const cache = new Map<string, { raw: Buffer; gz?: Buffer }>();
 	const log: Sent[] = [];
 	const server: Server = createServer((req, res) => {
 		const url = new URL(req.url ?? '/', 'http://x');
+		const virtual = extra[url.pathname];
+		if (virtual) {
+			res
+				.writeHead(200, { 'content-type': virtual.type, 'cache-control': 'no-cache' })
+				.end(virtual.body);
+			return;
+		}
 		let rel = normalize(decodeURIComponent(url.pathname)).replace(/^(\.\.[/\\])+/, '');
 		let file = join(root, rel);
 		if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
