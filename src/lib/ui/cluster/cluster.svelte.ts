@@ -6,6 +6,7 @@
  * message animation. The page reaches members only through the manager and its typed clients.
  */
 import type { ClusterManager } from '../../browser/cluster-manager';
+import { isPresetName } from '../../presets/names';
 import type { NetworkFaults } from '../../browser/broadcast-transport';
 import type { ClientFactory } from '../../client/types';
 import type { TracedMessage } from '../../workers/member/protocol';
@@ -57,6 +58,11 @@ export function describeFaults(f: NetworkFaults): string {
 	return parts.join(', ');
 }
 
+function presetFromUrl(): string | undefined {
+	const name = new URLSearchParams(location.search).get('preset');
+	return name && isPresetName(name) ? name : undefined;
+}
+
 export class ClusterState {
 	phase = $state<'starting' | 'ready' | 'failed'>('starting');
 	message = $state('Starting up: launching etcd members in Web Workers…');
@@ -92,9 +98,12 @@ export class ClusterState {
 	async open(): Promise<void> {
 		try {
 			const { ClusterManager } = await import('../../browser/cluster-manager');
+			// `?preset=kubernetes` opens a separate cluster made from that preset (the lessons use it).
+			const preset = presetFromUrl();
 			const manager = await ClusterManager.open({
-				namespace: 'default',
+				namespace: preset ? `preset-${preset}` : 'default',
 				size: 3,
+				preset,
 				onTrace: (_member: string, batch: TracedMessage[]) => this.onTrace(batch)
 			});
 			if (this.closed) return manager.close();

@@ -6,6 +6,7 @@
  */
 import { decodeScenarioLink, encodeScenarioLink, ShareLinkError } from '../../share/link';
 import { validateScenarioText } from '../../share/validate';
+import { loadEtcdctl } from '../terminal/terminals.svelte';
 
 export type Incoming =
 	| { state: 'none' }
@@ -97,10 +98,9 @@ export class ShareState {
 		const scenario = current.scenario;
 		this.incoming = { state: 'running', scenario, progress: 'Starting a fresh cluster…' };
 		try {
-			const [{ runScenario }, { workerClusterHost }, { loadEtcdctl }] = await Promise.all([
+			const [{ runScenario }, { workerClusterHost }] = await Promise.all([
 				import('../../scenario/runner'),
-				import('../../browser/scenario-host'),
-				import('../terminal/terminals.svelte')
+				import('../../browser/scenario-host')
 			]);
 			const namespace = `replay-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`;
 			const transcript = await runScenario(scenario, workerClusterHost(namespace), {

@@ -4,6 +4,7 @@
  * when shown, so output that arrives before (or while hidden) is kept. Every command any
  * terminal runs, typed or sent by the cluster view, is appended to the session's scenario.
  */
+import type { ShellSession } from '../../shell/session';
 import type { CompletionSource, SpecNode } from '../../terminal/completion';
 import { TerminalController, type Screen, type ShellPort } from '../../terminal/controller';
 import { History, storageHistory } from '../../terminal/history';
@@ -103,6 +104,8 @@ export class TerminalTab {
 	readonly host: string;
 	busy = $state(false);
 	readonly controller: TerminalController;
+	/** The tab's shell once started (lessons check its files and variables). */
+	session: ShellSession | null = null;
 	private view: { write(s: string): void; cols: number } | null = null;
 	private backlog: string[] = [];
 
@@ -149,19 +152,30 @@ export class TerminalTab {
 			onCommand: (text) => tabs.recordCommand(this, text),
 			onBusy: (b) => (this.busy = b),
 			shell: async (): Promise<ShellPort> => {
-				const [{ ShellSession }, { runPlayground }] = await Promise.all([
-					import('../../shell/session'),
-					import('../../playground/control')
-				]);
-				return ShellSession.create({
+				const [{ ShellSession }, { runPlayground }, { withTlsFiles }, { etcdctlFs }] =
+					await Promise.all([
+						import('../../shell/session'),
+						import('../../playground/control'),
+						import('../../presets/tls'),
+						import('../../shell/vfs')
+					]);
+				// A preset's files (kubeadm's certificates) are in every terminal from the start.
+				const files = await cluster.ready.then((m) => m.files).catch(() => ({}));
+				const session = await ShellSession.create({
 					write: (text) => this.controller.write(text),
-					clients,
+					clients: withTlsFiles(clients, (path) => {
+						const bytes = etcdctlFs(session.fs, session.cwd).readFile(path);
+						return bytes === null ? null : new TextDecoder().decode(bytes);
+					}),
 					control: async (args, out) => runPlayground(await cluster.ready, args, out),
 					loadEtcdctl,
 					readLine: (prompt) => this.controller.readLine(prompt),
 					interactive: true,
-					env: { HOSTNAME: host, ETCDCTL_API: '3' }
+					env: { HOSTNAME: host, ETCDCTL_API: '3' },
+					files
 				});
+				this.session = session;
+				return session;
 			}
 		});
 	}
