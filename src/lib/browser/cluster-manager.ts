@@ -3,6 +3,12 @@
  * reload from the configuration it keeps in IndexedDB, kills (terminates) and restarts them,
  * changes membership through the cluster as etcdctl would, and applies network faults. It is
  * the Connector behind the typed client, and the ClusterControl behind `playground`.
+ *
+ * Tabs: one tab of the origin owns the cluster (it holds the Web Lock
+ * `etcd-playground/<namespace>/owner` and runs the workers), so no member ever runs twice on
+ * the same database. Every other tab opens as a guest: the same API, served by the owner over
+ * a BroadcastChannel (tab-link.ts); it takes over, starting the members from IndexedDB, when
+ * the owner tab closes.
  */
 import * as Comlink from 'comlink';
 import { openDB } from 'idb';
@@ -20,6 +26,9 @@ import type { MemberInfo, MemberWorkerApi, TracedMessage } from '../workers/memb
 import { NO_FAULTS, type NetworkFaults } from './broadcast-transport';
 import { installErrorTransfer } from './comlink-errors';
 import { destroyIdbPersistence } from './idb-persistence';
+import { TabGuest, TabHost } from './tab-link';
+import { ownerLockName } from './tab-protocol';
+import { hasWebLocks, tryLock, waitLock } from './web-locks';
 
 export const DEFAULT_TOKEN = 'playground';
 
@@ -109,6 +118,14 @@ export class ClusterManager implements ClusterControl {
 	private config!: ClusterConfig;
 	private readonly running = new Map<string, Running>();
 	private readonly opts: ClusterManagerOptions;
+	/** Set while this tab owns the cluster and other tabs may attach. */
+	private host: TabHost | null = null;
+	private releaseOwnership: (() => void) | null = null;
+	/** Set while another tab owns the cluster and this one reaches it through that tab. */
+	private guest: TabGuest | null = null;
+	private guestRunning = new Set<string>();
+	private readonly stopWaiting = new AbortController();
+	private closed = false;
 
 	private constructor(opts: ClusterManagerOptions) {
 		this.opts = opts;
@@ -130,7 +147,7 @@ export class ClusterManager implements ClusterControl {
 				const name = memberForEndpoint(ep, host);
 				return name && this.config.members.some((m) => m.name === name) ? name : null;
 			},
-			api: (name) => this.running.get(name)?.api ?? null
+			api: (name) => this.memberApi(name)
 		};
 	}
 
@@ -152,10 +169,29 @@ export class ClusterManager implements ClusterControl {
 		return this.preset?.files ?? {};
 	}
 
-	/** Opens the cluster of `namespace`: the saved one after a reload, or a new one. */
+	private memberApi(name: string): MemberApi | null {
+		if (this.guest) return this.guestRunning.has(name) ? this.guest.member(name) : null;
+		return this.running.get(name)?.api ?? null;
+	}
+
+	/** 'owner': this tab runs the members; 'guest': another tab does and this one attaches. */
+	get role(): 'owner' | 'guest' {
+		return this.guest ? 'guest' : 'owner';
+	}
+
+	/**
+	 * Opens the cluster of `namespace`: the saved one after a reload, or a new one; or, when
+	 * another tab runs it, attaches to that tab.
+	 */
 	static async open(opts: ClusterManagerOptions = {}): Promise<ClusterManager> {
 		const m = new ClusterManager(opts);
 		const namespace = opts.namespace ?? 'default';
+		const release = hasWebLocks() ? await tryLock(ownerLockName(namespace)) : () => undefined;
+		if (!release) {
+			await m.attach(namespace);
+			return m;
+		}
+		m.serveTabs(namespace, release);
 		const db = await configDb();
 		const saved = (await db.get('config', namespace)) as ClusterConfig | undefined;
 		db.close();
@@ -175,10 +211,92 @@ export class ClusterManager implements ClusterControl {
 		return m;
 	}
 
+	private static async load(namespace: string): Promise<ClusterConfig | undefined> {
+		const db = await configDb();
+		const saved = (await db.get('config', namespace)) as ClusterConfig | undefined;
+		db.close();
+		return saved;
+	}
+
+	/** This tab owns the cluster: it answers guest tabs until it closes. */
+	private serveTabs(namespace: string, release: () => void): void {
+		this.releaseOwnership = release;
+		this.host = new TabHost(namespace, {
+			member: (name) => this.running.get(name)?.api ?? null,
+			manager: (method, args) => this.serveGuest(method, args),
+			state: () => ({ config: this.config, running: [...this.running.keys()] })
+		});
+	}
+
+	/** Attaches to the cluster another tab runs, and waits to take it over when that tab closes. */
+	private async attach(namespace: string): Promise<void> {
+		this.config = (await ClusterManager.load(namespace)) ?? initialConfig(namespace, 0);
+		let first: () => void = () => undefined;
+		const stated = new Promise<void>((r) => (first = r));
+		this.guest = new TabGuest(namespace, {
+			state: (config, running) => {
+				if (!config) return;
+				this.config = config as ClusterConfig;
+				this.guestRunning = new Set(running);
+				first();
+			},
+			trace: (member, batch) => this.opts.onTrace?.(member, batch),
+			wiped: () => location.reload()
+		});
+		addEventListener('pagehide', () => this.guest?.close());
+		void waitLock(ownerLockName(namespace), this.stopWaiting.signal)
+			.then((release) => this.takeOver(release))
+			.catch(() => undefined);
+		// The owner answers the guest's hello with its state (it may still be starting up).
+		await Promise.race([stated, new Promise((r) => setTimeout(r, 5000))]);
+	}
+
+	/** The owner tab closed: this tab starts the members from their databases, as a reboot. */
+	private async takeOver(release: () => void): Promise<void> {
+		if (this.closed) return release();
+		this.guest?.close();
+		this.guest = null;
+		this.guestRunning.clear();
+		this.config = (await ClusterManager.load(this.config.namespace)) ?? this.config;
+		this.serveTabs(this.config.namespace, release);
+		await Promise.all(this.config.members.map((c) => this.spawn(c).catch(() => undefined)));
+	}
+
+	/** The cluster controls a guest tab may call on the owner. */
+	private async serveGuest(method: string, args: unknown[]): Promise<unknown> {
+		switch (method) {
+			case 'kill':
+				return this.kill(args[0] as string);
+			case 'restart':
+				return this.restart(args[0] as string);
+			case 'partition':
+				return this.partition(args[0] as string[][]);
+			case 'heal':
+				return this.heal();
+			case 'latency':
+				return this.latency(args[0] as number, args[1] as string | undefined);
+			case 'drop':
+				return this.drop(args[0] as number);
+			case 'addMember':
+				return this.addMember(args[0] as boolean);
+			case 'removeMember':
+				return this.removeMember(args[0] as string);
+			case 'info':
+				return this.info(args[0] as string);
+			case 'wipe':
+				await this.wipe();
+				// Reset from another tab: this tab starts again from nothing too.
+				setTimeout(() => location.reload(), 100);
+				return;
+		}
+		throw new Error(`unknown cluster call ${method}`);
+	}
+
 	private async save(): Promise<void> {
 		const db = await configDb();
 		await db.put('config', this.config, this.config.namespace);
 		db.close();
+		this.host?.postState();
 	}
 
 	get namespace(): string {
@@ -190,7 +308,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	isRunning(name: string): boolean {
-		return this.running.has(name);
+		return this.guest ? this.guestRunning.has(name) : this.running.has(name);
 	}
 
 	private spawn(c: MemberConfig): Promise<void> {
@@ -217,29 +335,36 @@ export class ClusterManager implements ClusterControl {
 				faults: this.config.faults,
 				seed: Math.floor(Math.random() * 2 ** 31)
 			});
-			if (this.opts.onTrace) {
-				const onTrace = this.opts.onTrace;
-				await remote.onTrace(Comlink.proxy((batch: TracedMessage[]) => onTrace(c.name, batch)));
-			}
+			await remote.onTrace(
+				Comlink.proxy((batch: TracedMessage[]) => {
+					this.opts.onTrace?.(c.name, batch);
+					this.host?.postTrace(c.name, batch);
+				})
+			);
 		})();
 		const entry: Running = { worker, remote, api, ready };
 		this.running.set(c.name, entry);
+		this.host?.postState();
 		return ready.catch((e: unknown) => {
 			if (this.running.get(c.name) === entry) this.running.delete(c.name);
 			worker.terminate();
+			this.host?.postState();
 			throw e;
 		});
 	}
 
 	/** Terminates the member's worker at once: a crash; its IndexedDB keeps what it committed. */
 	async kill(name: string): Promise<void> {
+		if (this.guest) return void (await this.guest.call('manager', 'kill', [name]));
 		const r = this.running.get(name);
 		if (!r) return;
 		this.running.delete(name);
 		r.worker.terminate();
+		this.host?.postState();
 	}
 
 	async restart(name: string): Promise<void> {
+		if (this.guest) return void (await this.guest.call('manager', 'restart', [name]));
 		if (this.running.has(name)) return;
 		const c = this.config.members.find((m) => m.name === name);
 		if (!c) throw new Error(`no member named ${name}`);
@@ -247,14 +372,19 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	partition(groups: string[][]): void {
+		if (this.guest)
+			return void this.guest.call('manager', 'partition', [groups]).catch(() => undefined);
 		this.setFaults({ ...this.config.faults, groups });
 	}
 
 	heal(): void {
+		if (this.guest) return void this.guest.call('manager', 'heal', []).catch(() => undefined);
 		this.setFaults(NO_FAULTS);
 	}
 
 	latency(ms: number, member?: string): void {
+		if (this.guest)
+			return void this.guest.call('manager', 'latency', [ms, member]).catch(() => undefined);
 		this.setFaults({
 			...this.config.faults,
 			latencyMs: { ...this.config.faults.latencyMs, [member ?? '*']: ms }
@@ -262,6 +392,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	drop(rate: number): void {
+		if (this.guest) return void this.guest.call('manager', 'drop', [rate]).catch(() => undefined);
 		this.setFaults({ ...this.config.faults, drop: rate });
 	}
 
@@ -285,6 +416,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async addMember(learner: boolean): Promise<string> {
+		if (this.guest) return (await this.guest.call('manager', 'addMember', [learner])) as string;
 		let n = this.config.members.length + 1;
 		while (this.config.members.some((m) => m.name === `etcd-${n}`)) n++;
 		const name = `etcd-${n}`;
@@ -302,6 +434,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async removeMember(name: string): Promise<void> {
+		if (this.guest) return void (await this.guest.call('manager', 'removeMember', [name]));
 		const c = this.config.members.find((m) => m.name === name);
 		if (!c) throw new Error(`no member named ${name}`);
 		const api = await this.anyApi(name);
@@ -313,6 +446,11 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async info(name: string): Promise<MemberInfo | null> {
+		if (this.guest) {
+			if (!this.guestRunning.has(name)) return null;
+			const i = this.guest.call('manager', 'info', [name]);
+			return (await i.catch(() => null)) as MemberInfo | null;
+		}
 		const r = this.running.get(name);
 		if (!r) return null;
 		try {
@@ -356,17 +494,24 @@ export class ClusterManager implements ClusterControl {
 
 	/** Stops every member and deletes every database of this cluster. */
 	async wipe(): Promise<void> {
+		if (this.guest) return void (await this.guest.call('manager', 'wipe', []));
 		for (const name of [...this.running.keys()]) await this.kill(name);
 		for (const m of this.config.members) await destroyIdbPersistence(this.config.namespace, m.name);
 		const db = await configDb();
 		await db.delete('config', this.config.namespace);
 		db.close();
+		this.host?.postWiped();
 	}
 
 	/** Terminates every worker (page unload). */
 	close(): void {
+		this.closed = true;
+		this.stopWaiting.abort();
+		this.guest?.close();
+		this.host?.close();
 		for (const r of this.running.values()) r.worker.terminate();
 		this.running.clear();
+		this.releaseOwnership?.();
 	}
 }
 

@@ -1384,6 +1384,16 @@ export class EtcdServer {
 		return { header: this.header(), alarms: disarmed };
 	}
 
+	/**
+	 * The member's disk refused a write, or is about to (a browser's storage quota): raise
+	 * NOSPACE as a backend past --quota-backend-bytes does, so the cluster refuses writes
+	 * cleanly (mvcc: database space exceeded) instead of members failing mid-write. The host
+	 * calls it; learners answer `alarm disarm` once space was freed (compact, defrag).
+	 */
+	diskFull(): void {
+		this.raiseAlarm('NOSPACE');
+	}
+
 	private raiseAlarm(alarm: AlarmType): void {
 		if (this.alarms.some((a) => a.memberID === this.id && a.alarm === alarm)) return;
 		void this.propose({ op: 'alarm', action: 'ACTIVATE', memberID: this.id, alarm }).catch(

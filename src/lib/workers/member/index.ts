@@ -8,9 +8,11 @@ import { BroadcastTransport } from '../../browser/broadcast-transport';
 import { installErrorTransfer } from '../../browser/comlink-errors';
 import { openIdbPersistence } from '../../browser/idb-persistence';
 import { Errors } from '../../engine/api/errors';
+import { putCost, txnCost } from '../../engine/mvcc/store';
 import { serveMember, type MemberApi } from '../../engine/server/api';
 import { EtcdServer } from '../../engine/server/server';
 import { SeededRng } from '../../engine/util/rand';
+import { diskAdmits, withQuotaAlarm } from './disk-quota';
 import type { MemberInfo, MemberStartConfig, MemberWorkerApi, TracedMessage } from './protocol';
 
 installErrorTransfer();
@@ -30,7 +32,27 @@ function current(): EtcdServer {
 	return server;
 }
 
-const api: MemberApi = serveMember(current);
+const served: MemberApi = serveMember(current);
+
+/** The browser's quota is this member's disk: a write that would not fit raises NOSPACE. */
+async function checkDisk(cost: number): Promise<void> {
+	if (cost > 0 && !(await diskAdmits(cost, peers.size))) {
+		current().diskFull();
+		throw Errors.NoSpace();
+	}
+}
+
+const api: MemberApi = {
+	...served,
+	put: async (req, o) => {
+		await checkDisk(putCost(req));
+		return served.put(req, o);
+	},
+	txn: async (req, o) => {
+		await checkDisk(txnCost(req));
+		return served.txn(req, o);
+	}
+};
 
 function recordTrace(m: TracedMessage): void {
 	if (!trace) return;
@@ -48,7 +70,9 @@ const worker: MemberWorkerApi = {
 	async start(cfg: MemberStartConfig) {
 		if (server && !server.isStopped) return { id: server.id, clusterId: server.clusterId };
 		peers = new Map(cfg.peers.map((p) => [p.id, p.name]));
-		const persistence = await openIdbPersistence(cfg.namespace, cfg.name);
+		const persistence = withQuotaAlarm(await openIdbPersistence(cfg.namespace, cfg.name), () =>
+			server?.diskFull()
+		);
 		let started: EtcdServer | null = null;
 		const pendingIn: Parameters<EtcdServer['receive']>[0][] = [];
 		const selfId = cfg.memberId ?? cfg.peers.find((p) => p.name === cfg.name)?.id ?? 0n;
