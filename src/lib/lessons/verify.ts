@@ -40,10 +40,3 @@ export const CERT_EXPORTS =
 	'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt \\\n' +
 	'  ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt \\\n' +
 	'  ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key';
-
-export function certsExported(ctx: VerifyContext): string | null {
-	for (const name of ['ETCDCTL_CACERT', 'ETCDCTL_CERT', 'ETCDCTL_KEY']) {
-		if (!ctx.variable(name)) return `${name} is not set in the first terminal yet.`;
-	}
-	return null;
-}
