@@ -73,3 +73,16 @@ test('raft messages are drawn as they flow, and the animation pauses', async ({ 
 	).toEqual(positions);
 	await page.getByTestId('pause').click();
 });
+
+test('transfer leadership from the cluster view (etcdctl move-leader)', async ({ page }) => {
+	const follower = page.locator('[data-testid=members] li[data-role=follower]').first();
+	const name = (await follower.getAttribute('data-member'))!;
+	await follower.locator('button[data-action=transfer]').click();
+	await expect.poll(() => screenText(terminal(page))).toContain('move-leader');
+	await expect.poll(() => screenText(terminal(page))).toContain('Leadership transferred');
+	await expect(page.locator(`[data-testid=members] li[data-member=${name}]`)).toHaveAttribute(
+		'data-role',
+		'leader',
+		{ timeout: 10_000 }
+	);
+});

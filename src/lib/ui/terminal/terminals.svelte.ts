@@ -229,7 +229,7 @@ export class TerminalTabs {
 		this.tabs.push(tab);
 		this.activeId = tab.id;
 		tab.controller.start(
-			`\x1b[2mLinux ${host} (etcd v3.5, in your browser). Try: etcdctl put foo bar; ` +
+			`\x1b[90mLinux ${host} (etcd v3.5, in your browser). Try: etcdctl put foo bar; ` +
 				`playground help\x1b[0m\n`
 		);
 		// The shell's utilities load once the page has settled (or on the first key).
