@@ -188,15 +188,22 @@ export class GrpcError extends Error {
 }
 
 export class EtcdGrpc {
-	private session: http2.ClientHttp2Session;
-	constructor(readonly url: string) {
-		this.session = http2.connect(url);
-		this.session.on('error', () => undefined);
+	private s: http2.ClientHttp2Session | null = null;
+	constructor(readonly url: string) {}
+
+	/** The HTTP/2 session, opened again after the last one failed (a member restarted). */
+	private get session(): http2.ClientHttp2Session {
+		if (!this.s || this.s.destroyed || this.s.closed) {
+			this.s = http2.connect(this.url);
+			this.s.on('error', () => undefined);
+		}
+		return this.s;
 	}
 
 	close(): void {
-		this.session.close();
-		this.session.destroy();
+		this.s?.close();
+		this.s?.destroy();
+		this.s = null;
 	}
 
 	unary(path: string, msg: Buffer, timeoutMs = 10_000): Promise<Buffer> {
