@@ -73,3 +73,49 @@ test('bad links say what is wrong and run nothing', async ({ page }) => {
 		await expect(page.getByTestId('replay-run')).toHaveCount(0);
 	}
 });
+
+test('export a scenario, import it elsewhere, download its transcript', async ({
+	page,
+	browser
+}) => {
+	test.setTimeout(120_000);
+	await freshPage(page);
+	const term = terminal(page);
+	await typeLine(page, term, 'etcdctl put exported yes');
+	await expect(term).toContainText('OK', { timeout: 10_000 });
+	const [exported] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('export-button').click()
+	]);
+	const scenario = await streamText(await exported.createReadStream());
+	expect(scenario).toMatch(/^# cluster: 3\n/);
+	expect(scenario).toContain('etcdctl put exported yes\n');
+
+	const context = await browser.newContext();
+	const other = await context.newPage();
+	await other.goto('/');
+	await other.getByTestId('import-file').setInputFiles({
+		name: 'scenario.sh',
+		mimeType: 'text/plain',
+		buffer: Buffer.from(scenario + 'etcdctl get exported\n')
+	});
+	await expect(other.getByTestId('replay-scenario')).toContainText('etcdctl get exported');
+	await other.getByTestId('replay-run').click();
+	await expect(other.getByTestId('replay-transcript')).toContainText('exported\nyes', {
+		timeout: 45_000
+	});
+	const [transcript] = await Promise.all([
+		other.waitForEvent('download'),
+		other.getByTestId('transcript-download').click()
+	]);
+	expect(await streamText(await transcript.createReadStream())).toContain(
+		'$ etcdctl get exported\nexported\nyes\n'
+	);
+	await context.close();
+});
+
+async function streamText(stream: NodeJS.ReadableStream): Promise<string> {
+	const chunks: Buffer[] = [];
+	for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
+	return Buffer.concat(chunks).toString('utf8');
+}
