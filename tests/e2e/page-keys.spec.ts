@@ -71,6 +71,14 @@ test('keys as a tree, MVCC history with tombstones and compaction, and the revis
 	});
 	await page.keyboard.press('End');
 	await expect(page.getByTestId('slider-revision')).toHaveText('6');
+	// The timeline lists each write with its revision.
+	await page.getByRole('tab', { name: 'Timeline' }).click();
+	const timeline = page.getByTestId('timeline');
+	await expect(timeline.locator('li[data-kind=delete]')).toContainText(
+		'DELETE /registry/pods/default/web'
+	);
+	await expect(timeline.locator('li[data-kind=delete]')).toContainText('rev 5');
+	await expect(timeline.locator('li[data-kind=put]')).toHaveCount(4);
 });
 
 test('edit a JSON value in Monaco, save it as a put, diff two revisions', async ({ page }) => {

@@ -48,8 +48,17 @@ function fromKv(kv: KeyValue, type: 'PUT' | 'DELETE'): Revision {
 }
 
 export class KeyStore {
-	/** Changes after `baseRevision`, oldest first. */
-	changes = $state.raw<Revision[]>([]);
+	/** Bumped on every change, so readers of `changes` and `at()` update. */
+	private version = $state(0);
+	private log: Revision[] = [];
+	/** The newest state, kept up to date as events arrive (the slider at `live`). */
+	private latest = new Map<string, KeyState>();
+
+	/** Changes after `baseRevision`, oldest first (appended in place: thousands of keys stay cheap). */
+	get changes(): readonly Revision[] {
+		void this.version;
+		return this.log;
+	}
 	/** The store as of baseRevision (what existed when history begins). */
 	base = $state.raw<Map<string, KeyState>>(new Map());
 	baseRevision = $state(0);
@@ -75,6 +84,9 @@ export class KeyStore {
 
 	/** The key -> state map at revision `rev` (the newest when omitted). */
 	at(rev = this.revision): Map<string, KeyState> {
+		void this.version;
+		// A copy: a new value each time, so what is derived from it updates.
+		if (rev >= this.seen) return new Map(this.latest);
 		const out = new Map(this.base);
 		for (const c of this.changes) {
 			if (c.revision > rev) break;
@@ -153,7 +165,9 @@ export class KeyStore {
 				}
 				this.base = base;
 				this.baseRevision = compactRevision;
-				this.changes = [];
+				this.log = [];
+				this.latest = new Map(base);
+				this.version++;
 				this.revision = compactRevision;
 				this.seen = compactRevision;
 				from = compactRevision + 1;
@@ -171,7 +185,20 @@ export class KeyStore {
 					}
 					if (resp.events.length > 0) {
 						const rows = resp.events.map((e) => fromKv(e.kv, e.type));
-						this.changes = [...this.changes, ...rows];
+						for (const r of rows) {
+							this.log.push(r);
+							if (r.type === 'DELETE') this.latest.delete(r.key);
+							else
+								this.latest.set(r.key, {
+									key: r.key,
+									value: r.value,
+									createRevision: r.createRevision,
+									modRevision: r.revision,
+									version: r.version,
+									lease: r.lease
+								});
+						}
+						this.version++;
 						this.seen = Math.max(this.seen, ...rows.map((r) => r.revision));
 						if (this.seen > this.revision) this.revision = this.seen;
 						for (const r of rows) {
