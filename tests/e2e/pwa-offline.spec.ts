@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { encodeScenarioLink } from '../../src/lib/share/link';
 import { freshPage, screenText, terminal, typeLine } from './page-helpers';
 
 // After one visit the service worker has precached the whole build; with the network off a
@@ -62,9 +63,17 @@ test('after one visit the playground opens and works with the network off', asyn
 	});
 	expect(monaco).toBe('ok');
 
-	// A share link: the same page with a query and a fragment, served from the cache.
-	await page.goto('/?share=1#v1.offline-test');
-	await expect(page.getByTestId('cluster-state')).toContainText('Cluster ready', {
+	// A share link opened in a new tab, still offline: the page comes from the cache and
+	// offers the scenario the link carries.
+	const scenario = 'etcdctl put offline-share 1\netcdctl get offline-share\n';
+	const fragment = await encodeScenarioLink(scenario);
+	await page.close();
+	const shared = await context.newPage();
+	await shared.goto(`/#${fragment}`);
+	await expect(shared.getByTestId('replay-scenario')).toContainText('etcdctl put offline-share 1', {
+		timeout: 30_000
+	});
+	await expect(shared.getByTestId('cluster-state')).toContainText('leader etcd-', {
 		timeout: 30_000
 	});
 	await context.setOffline(false);

@@ -69,6 +69,7 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 	await expect
 		.poll(() => page.evaluate(() => (window as any).etcdPlayground.manager.isRunning('etcd-3')))
 		.toBe(true);
+	await page.evaluate(() => (window as any).etcdPlayground.manager.waitForLeader(15_000));
 	// A watch in the guest tab streams the owner's writes.
 	const watched = second.evaluate(async () => {
 		const pg = (window as any).etcdPlayground;
@@ -84,22 +85,25 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 		});
 	});
 	await expect
-		.poll(async () => {
-			await page.evaluate(async () => {
-				const pg = (window as any).etcdPlayground;
-				const c = await pg.clients.connect({
-					endpoints: ['127.0.0.1:2379'],
-					dialTimeoutMs: 5000,
-					commandTimeoutMs: 10_000
+		.poll(
+			async () => {
+				await page.evaluate(async () => {
+					const pg = (window as any).etcdPlayground;
+					const c = await pg.clients.connect({
+						endpoints: ['127.0.0.1:2379'],
+						dialTimeoutMs: 5000,
+						commandTimeoutMs: 10_000
+					});
+					await c.put({
+						key: new TextEncoder().encode('watched'),
+						value: new TextEncoder().encode('seen')
+					});
+					c.close();
 				});
-				await c.put({
-					key: new TextEncoder().encode('watched'),
-					value: new TextEncoder().encode('seen')
-				});
-				c.close();
-			});
-			return Promise.race([watched, new Promise((r) => setTimeout(() => r(null), 500))]);
-		})
+				return Promise.race([watched, new Promise((r) => setTimeout(() => r(null), 500))]);
+			},
+			{ timeout: 30_000 }
+		)
 		.toBe('seen');
 
 	// The owner closes: the second tab starts the members from IndexedDB and keeps the data.
