@@ -16,7 +16,11 @@ export class AppUpdate {
 		this.updateSW = registerSW({
 			immediate: true,
 			onNeedRefresh: () => (this.needRefresh = true),
-			onOfflineReady: () => (this.offlineReady = true)
+			onOfflineReady: () => {
+				// A passing note, not something to dismiss.
+				this.offlineReady = true;
+				setTimeout(() => (this.offlineReady = false), 5000);
+			}
 		});
 	}
 
