@@ -468,10 +468,16 @@ export class EtcdServer {
 				const rd = this.node.ready();
 				if (rd.softState) this.onSoftState(rd.softState.lead, rd.softState.raftState);
 				for (const rs of rd.readStates) this.onReadState(rs);
+				// As etcd's raft loop: a leader sends its messages (appends to followers) while it
+				// writes the same entries to its own disk; a follower acknowledges only what it
+				// has made durable. Nothing is committed before this save completes, since the
+				// next Ready (which carries commits) waits for it.
+				const leaderSends = this.role === 'Leader' && !rd.snapshot;
+				if (leaderSends) this.send(rd.messages);
 				await this.cfg.persistence.raft.save(rd.hardState, rd.entries, rd.snapshot);
 				if (this.stopped) return;
 				if (rd.hardState) this.term = rd.hardState.term;
-				this.send(rd.messages);
+				if (!leaderSends) this.send(rd.messages);
 				if (rd.snapshot && rd.snapshot.metadata.index > this.appliedIndex) {
 					this.applySnapshot(rd.snapshot);
 				}
