@@ -470,8 +470,8 @@ export class EtcdServer {
 				for (const rs of rd.readStates) this.onReadState(rs);
 				// As etcd's raft loop: a leader sends its messages (appends to followers) while it
 				// writes the same entries to its own disk; a follower acknowledges only what it
-				// has made durable. Nothing is committed before this save completes, since the
-				// next Ready (which carries commits) waits for it.
+				// has made durable. Nothing is applied or announced as committed before this save
+				// completes: the next Ready, which carries commits, waits for it.
 				const leaderSends = this.role === 'Leader' && !rd.snapshot;
 				if (leaderSends) this.send(rd.messages);
 				await this.cfg.persistence.raft.save(rd.hardState, rd.entries, rd.snapshot);
