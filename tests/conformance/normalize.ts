@@ -116,7 +116,7 @@ function collapsePanics(text: string): string {
 
 /** Sorts each run of consecutive lines that `isRow` accepts. */
 function sortRuns(lines: string[], isRow: (l: string) => boolean): void {
-	for (let i = 0; i < lines.length; ) {
+	for (let i = 0; i < lines.length;) {
 		if (!isRow(lines[i])) {
 			i++;
 			continue;
