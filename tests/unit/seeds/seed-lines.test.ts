@@ -18,6 +18,7 @@
  * Test-only changes to the guides' text: placeholders (<node-name>, <key>...) are filled with
  * names from the preset (./extract.ts) and `sleep 60` sleeps 1 second.
  */
+import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runEtcdctl } from '../../../src/lib/etcdctl';
 import { createNodeCluster } from '../../../src/lib/node-cluster';
@@ -25,7 +26,7 @@ import { parseScenario } from '../../../src/lib/scenario/parser';
 import { runScenario } from '../../../src/lib/scenario/runner';
 import { commandLines } from '../../../src/lib/scenario/transcript';
 import { ShellSession } from '../../../src/lib/shell/session';
-import { seedCommands, seedFiles, type SeedCommand } from './extract';
+import { SEEDS_DIR, seedCommands, seedFiles, type SeedCommand } from './extract';
 
 /** A foreground command still running after this long is interrupted (watches). */
 const INTERRUPT_MS = 3_000;
@@ -158,16 +159,24 @@ function check(outcomes: Outcome[]): string[] {
 	return problems;
 }
 
-describe.concurrent('seed guide lines on the kubernetes preset', () => {
-	for (const file of seedFiles()) {
-		it(
-			file,
-			async () => {
-				const outcomes = await replay(file);
-				expect(outcomes.filter((o) => o.command.kind === 'etcdctl').length).toBeGreaterThan(0);
-				expect(check(outcomes)).toEqual([]);
-			},
-			120_000
-		);
+// The guides live in the steering repo's shared/seeds/, beside this checkout (as CI has it).
+const haveSeeds = existsSync(SEEDS_DIR);
+
+(haveSeeds ? describe.concurrent : describe.skip)(
+	haveSeeds
+		? 'seed guide lines on the kubernetes preset'
+		: `seed guide lines: skipped, ${SEEDS_DIR} is not beside this checkout`,
+	() => {
+		for (const file of seedFiles()) {
+			it(
+				file,
+				async () => {
+					const outcomes = await replay(file);
+					expect(outcomes.filter((o) => o.command.kind === 'etcdctl').length).toBeGreaterThan(0);
+					expect(check(outcomes)).toEqual([]);
+				},
+				120_000
+			);
+		}
 	}
-});
+);
