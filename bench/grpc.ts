@@ -166,14 +166,29 @@ function frame(msg: Buffer): Buffer {
 
 /** Splits a gRPC body into its messages as bytes arrive. */
 class Deframer {
-	private buf = Buffer.alloc(0);
+	private chunks: Buffer[] = [];
+	private have = 0;
+	/** Bytes the current message needs (header included), once its header has arrived. */
+	private need = 5;
 	push(chunk: Buffer, onMessage: (m: Buffer) => void): void {
-		this.buf = this.buf.length ? Buffer.concat([this.buf, chunk]) : chunk;
-		while (this.buf.length >= 5) {
-			const len = this.buf.readUInt32BE(1);
-			if (this.buf.length < 5 + len) break;
-			onMessage(this.buf.subarray(5, 5 + len));
-			this.buf = this.buf.subarray(5 + len);
+		this.chunks.push(chunk);
+		this.have += chunk.length;
+		// Join the chunks only when a whole message is there (joining per chunk is quadratic).
+		while (this.have >= this.need) {
+			let buf = this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks);
+			this.chunks = [buf];
+			if (this.need === 5 || buf.length >= 5) {
+				const len = buf.readUInt32BE(1);
+				if (buf.length < 5 + len) {
+					this.need = 5 + len;
+					return;
+				}
+				onMessage(buf.subarray(5, 5 + len));
+				buf = buf.subarray(5 + len);
+				this.chunks = buf.length ? [buf] : [];
+				this.have = buf.length;
+				this.need = 5;
+			}
 		}
 	}
 }

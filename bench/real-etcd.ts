@@ -190,7 +190,7 @@ export function etcdctlCheckPerf(load: string): Promise<PerfResult> {
 				stddevMs: num(/Stddev (?:is|too high:) ([\d.]+)s/) * 1000,
 				pass: /\nPASS\s*$/.test(out),
 				output: out
-					.split('\n')
+					.split(/[\r\n]+/)
 					.filter((l) => /PASS|FAIL|Slowest|Stddev/.test(l))
 					.join('\n')
 			});
