@@ -32,6 +32,9 @@ import { hasWebLocks, tryLock, waitLock } from './web-locks';
 
 export const DEFAULT_TOKEN = 'playground';
 
+/** How long a member may take to report its state before it counts as down. */
+const INFO_TIMEOUT_MS = 1500;
+
 interface MemberConfig {
 	name: string;
 	id: bigint;
@@ -455,7 +458,12 @@ export class ClusterManager implements ClusterControl {
 		if (!r) return null;
 		try {
 			await r.ready;
-			return await r.remote.info();
+			// A call to a worker that is terminated meanwhile never settles (comlink): answer
+			// "down" after a while instead of leaving every caller (the cluster view's poll) stuck.
+			return await Promise.race([
+				r.remote.info(),
+				new Promise<null>((resolve) => setTimeout(() => resolve(null), INFO_TIMEOUT_MS))
+			]);
 		} catch {
 			return null;
 		}
