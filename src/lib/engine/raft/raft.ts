@@ -780,7 +780,7 @@ function stepLeader(r: Raft, m: Message): boolean {
 					} else if (oldPaused) {
 						r.sendAppend(m.from);
 					}
-					// Fill the window: keep sending while there are entries and room in flight.
+					// Keep sending while there are entries and room for more messages in flight.
 					while (r.maybeSendAppend(m.from, false)) {
 						/* keep going */
 					}
