@@ -17,13 +17,8 @@ import { goQuote } from '../go';
 
 const NUL = () => new Uint8Array([0]);
 
-export function getOp(args: string[], f: FlagSet): RangeRequest {
-	if (args.length === 0) {
-		throw new ExitError(
-			ExitCode.BadArgs,
-			'get command needs one argument as key and an optional argument as range_end'
-		);
-	}
+/** --prefix and --from-key, which get and del both refuse together (as etcdctl does). */
+function rangeFlags(f: FlagSet): { prefix: boolean; fromKey: boolean } {
 	const prefix = f.bool('prefix');
 	const fromKey = f.bool('from-key');
 	if (prefix && fromKey) {
@@ -32,6 +27,17 @@ export function getOp(args: string[], f: FlagSet): RangeRequest {
 			'`--prefix` and `--from-key` cannot be set at the same time, choose one'
 		);
 	}
+	return { prefix, fromKey };
+}
+
+export function getOp(args: string[], f: FlagSet): RangeRequest {
+	if (args.length === 0) {
+		throw new ExitError(
+			ExitCode.BadArgs,
+			'get command needs one argument as key and an optional argument as range_end'
+		);
+	}
+	const { prefix, fromKey } = rangeFlags(f);
 	const req: RangeRequest = { key: utf8(args[0]) };
 	const consistency = f.string('consistency');
 	if (consistency === 's') req.serializable = true;
@@ -126,14 +132,7 @@ export function delOp(args: string[], f: FlagSet): DeleteRangeRequest {
 			'del command needs one argument as key and an optional argument as range_end'
 		);
 	}
-	const prefix = f.bool('prefix');
-	const fromKey = f.bool('from-key');
-	if (prefix && fromKey) {
-		throw new ExitError(
-			ExitCode.BadArgs,
-			'`--prefix` and `--from-key` cannot be set at the same time, choose one'
-		);
-	}
+	const { prefix, fromKey } = rangeFlags(f);
 	const req: DeleteRangeRequest = { key: utf8(args[0]) };
 	if (args.length > 1) {
 		if (prefix || fromKey) {
