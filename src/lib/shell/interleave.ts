@@ -100,6 +100,9 @@ function assignment(name: string, value: string) {
 }
 
 class Router {
+	/** Inside `$(...)`: how deep. */
+	private substituting = 0;
+
 	constructor(private readonly tty: string) {}
 
 	statements(list: StatementNode[] | null | undefined, route: Route): void {
@@ -125,11 +128,20 @@ class Router {
 			if (!c.name) return;
 			const own = taken(c.redirections);
 			if (LIVE_COMMANDS.has(literal(c.name) ?? '')) {
-				if (route.out && !own.out) c.assignments.push(assignment(TTY_VAR, this.tty));
-				if (route.err && !own.err) c.assignments.push(assignment(TTY_ERR_VAR, this.tty));
-				if (route.in && !takesInput(c.redirections)) {
-					c.assignments.push(assignment(TTY_IN_VAR, '1'));
-				}
+				// Always set, empty when the stream is not the terminal: just-bash expands a
+				// command's words with its prefix assignments in place, so without an empty value
+				// here `etcdctl put k "$(etcdctl get k2)"` would have the inner etcdctl see the
+				// outer one's tty and print there instead of into the argument.
+				const out = route.out && !own.out;
+				const err = route.err && !own.err;
+				const input = route.in && !takesInput(c.redirections);
+				c.assignments.push(assignment(TTY_VAR, out ? this.tty : ''));
+				c.assignments.push(assignment(TTY_ERR_VAR, err ? this.tty : ''));
+				c.assignments.push(assignment(TTY_IN_VAR, input ? '1' : ''));
+			} else if (this.substituting > 0) {
+				// A function run inside `$(...)` in an etcdctl's words would see that etcdctl's
+				// markers (above) through the environment: blank them for what it runs.
+				for (const v of TTY_VARS) c.assignments.push(assignment(v, ''));
 			}
 			c.redirections.unshift(...terminal(route, this.tty));
 			return;
@@ -173,7 +185,7 @@ class Router {
 
 	/** Commands inside `$(...)` in these words: their stdout is the value, stderr the terminal's. */
 	private substitutions(node: unknown, err: boolean): void {
-		if (!err || !node || typeof node !== 'object') return;
+		if (!node || typeof node !== 'object') return;
 		if (Array.isArray(node)) {
 			for (const n of node) this.substitutions(n, err);
 			return;
@@ -181,7 +193,12 @@ class Router {
 		const n = node as { type?: string; body?: ScriptNode };
 		if (n.type === 'Statement') return;
 		if (n.type === 'CommandSubstitution' && n.body) {
-			this.statements(n.body.statements, { out: false, err: true, in: false });
+			this.substituting++;
+			try {
+				this.statements(n.body.statements, { out: false, err, in: false });
+			} finally {
+				this.substituting--;
+			}
 			return;
 		}
 		for (const v of Object.values(node)) this.substitutions(v, err);

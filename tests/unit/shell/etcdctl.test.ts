@@ -131,6 +131,26 @@ describe('etcdctl in the shell', () => {
 		expect((await sh.run('cat /tmp/out')).out).toBe('["to-file"]\n');
 	});
 
+	it('has its output captured by $(...) in the words of another etcdctl', async () => {
+		const sh = await etcdShell();
+		const cases: [string, string][] = [
+			['etcdctl args put k "$(etcdctl args inner)"', '["put","k","[\\"inner\\"]"]\n'],
+			[
+				'etcdctl args "$(etcdctl args a | cat)" "$(echo x; etcdctl args b)"',
+				'["[\\"a\\"]","x\\n[\\"b\\"]"]\n'
+			],
+			['etcdctl args put k "$(etcdctl args inner)" 2>/dev/null', '["put","k","[\\"inner\\"]"]\n'],
+			['sudo etcdctl args "$(sudo etcdctl args s)"', '["[\\"s\\"]"]\n'],
+			['f() { etcdctl args fn; }; etcdctl args "$(f)"', '["[\\"fn\\"]"]\n'],
+			['for w in $(etcdctl args l); do etcdctl args "$w"; done', '["[\\"l\\"]"]\n'],
+			['etcdctl args $(for i in 1 2; do etcdctl args $i; done)', '["[\\"1\\"]","[\\"2\\"]"]\n'],
+			['etcdctl stdin <<EOF\nv=$(etcdctl args h)\nEOF', '[v=["h"]\n]\n']
+		];
+		for (const [line, out] of cases) expect((await sh.run(line)).out, line).toBe(out);
+		// stderr of the inner command still shows, before the outer command's output
+		expect((await sh.run('etcdctl args "$(etcdctl fail)"')).out).toBe('Error: boom\n[""]\n');
+	});
+
 	it('prints a lone watch live, before it ends', async () => {
 		const sh = await etcdShell();
 		const ctl = new AbortController();
