@@ -122,8 +122,11 @@ class PlaygroundClient implements EtcdClient {
 
 	/**
 	 * Waits for a reachable endpoint (up to the dial timeout), then logs in if asked to. A member
-	 * that refuses the TLS handshake counts as unreachable, as gRPC keeps retrying it; when no
-	 * endpoint answered by the deadline, the last handshake's error is reported.
+	 * that refuses the TLS handshake counts as unreachable, as gRPC keeps retrying it. clientv3
+	 * dials without blocking, so a refused handshake is not a dial error: the client is handed
+	 * out and each request waits for a member that accepts it until the command deadline (what
+	 * etcdctl 3.4.23 does against a TLS etcd without the right files: `context deadline
+	 * exceeded` after --command-timeout, 5 s by default).
 	 */
 	async dial(): Promise<void> {
 		const deadline = Date.now() + this.options.dialTimeoutMs;
@@ -146,6 +149,7 @@ class PlaygroundClient implements EtcdClient {
 					return;
 				}
 			}
+			if (tlsError && this.options.user === undefined) return;
 			if (Date.now() >= deadline) throw tlsError ?? deadlineExceeded();
 			await sleep(Math.min(RETRY_MS, Math.max(1, deadline - Date.now())), this.options.signal);
 		}
@@ -198,15 +202,19 @@ class PlaygroundClient implements EtcdClient {
 		}
 	}
 
+	/** The member behind an endpoint when it is up and accepts this client's TLS settings. */
+	private reach(endpoint: string): MemberApi | null {
+		const member = this.connector.resolve(endpoint);
+		if (member === null) return null;
+		if (this.connector.handshake?.(member, endpoint, this.options)) return null;
+		return this.connector.api(member);
+	}
+
 	private pick(endpoint?: string): MemberApi | null {
-		if (endpoint !== undefined) {
-			const member = this.connector.resolve(endpoint);
-			return member === null ? null : this.connector.api(member);
-		}
+		if (endpoint !== undefined) return this.reach(endpoint);
 		for (let i = 0; i < this.endpoints.length; i++) {
 			const idx = (this.pinned + i) % this.endpoints.length;
-			const member = this.connector.resolve(this.endpoints[idx]);
-			const api = member === null ? null : this.connector.api(member);
+			const api = this.reach(this.endpoints[idx]);
 			if (api) {
 				this.pinned = idx;
 				return api;

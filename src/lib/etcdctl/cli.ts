@@ -4,13 +4,14 @@
  * Context to the command. Global flags, ETCDCTL_* variables and the client are reached through
  * the Context, which applies them in the order the real etcdctl does.
  */
+import { checkKeyPair } from '../client/keypair';
 import { ClientError, type ClientOptions, type EtcdClient } from '../client/types';
 import { EtcdError } from '../engine/api/errors';
 import { Exit, ExitCode, ExitError, SIGINT_STATUS } from './exit';
 import { FlagError, FlagSet, parseFlags } from './flags';
 import { goQuote } from './go';
 import { helpFlag, inheritedFlags, usage, type CommandPath } from './help';
-import type { EtcdctlIO } from './io';
+import { stdinText, type EtcdctlIO } from './io';
 import { newPrinter, type Printer } from './printers';
 import { ROOT, type CommandSpec, type FlagSpec } from './spec';
 
@@ -310,6 +311,13 @@ export class Context {
 				throw new ExitError(ExitCode.BadArgs, `open ${f}: no such file or directory`);
 			}
 		}
+		// tls.LoadX509KeyPair runs while etcdctl builds its client, whatever the server is.
+		if (t.cert && t.key) {
+			const text = (f: string) =>
+				new TextDecoder().decode(this.io.fs.readFile(f) ?? new Uint8Array());
+			const bad = checkKeyPair(text(t.cert), text(t.key));
+			if (bad) throw new ExitError(ExitCode.BadArgs, bad);
+		}
 	}
 
 	/** mustClientFromCmd, connecting lazily; connection failures surface at the first call. */
@@ -359,7 +367,7 @@ export class Context {
 			if (line === null) throw new ExitError(ExitCode.Error, 'EOF');
 			return line;
 		}
-		const text = await this.io.stdin();
+		const text = await stdinText(this.io);
 		if (text === null || text === '') throw new ExitError(ExitCode.Error, 'EOF');
 		return text.split('\n')[0];
 	}

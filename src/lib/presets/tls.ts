@@ -7,9 +7,11 @@
  * What etcdctl 3.4.23 shows against such a server (recorded with a real etcd on loopback): any
  * missing piece (no flags at all, only --cacert, a plain `http://` endpoint, another CA, a
  * certificate from another CA) is not an error of its own: gRPC keeps retrying the handshake
- * until the request's deadline, so the learner sees the retry warning and
- * `Error: context deadline exceeded` (`endpoint health` reports the endpoint unhealthy with
- * that error). With the right three files, an endpoint with or without `https://` works.
+ * until the request's deadline (--command-timeout, 5 s by default; the dial does not block), so
+ * the learner sees the retry warning and `Error: context deadline exceeded` (`endpoint health`
+ * reports the endpoint unhealthy with that error). With the right three files, an endpoint with
+ * or without `https://` works. A --key that does not belong to --cert never gets this far:
+ * etcdctl refuses it at once (src/lib/client/keypair.ts).
  */
 import type { Connector } from '../client/client';
 import { ClientError, type ClientFactory, type ClientOptions } from '../client/types';
