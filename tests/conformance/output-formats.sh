@@ -35,6 +35,18 @@ etcdctl get uni --hex
 printf 'tab\there\nnl\001ctl' | etcdctl put ctl
 etcdctl get ctl -w fields
 etcdctl get ctl --hex
+printf '\377\376bin\x00\x80end' | etcdctl put bin
+etcdctl get bin -w fields
+etcdctl get bin -w json
+etcdctl get bin --print-value-only --hex
+etcdctl get bin --hex
+etcdctl get bin -w json --hex
+etcdctl get bin --prefix -w table
+printf '\xc3\xa9\xff' | etcdctl put bin2
+etcdctl get bin2 -w fields
+etcdctl get bin2 --hex --print-value-only
+etcdctl get bin2 -w json
+etcdctl get bin2 --print-value-only
 etcdctl put '<html>&' '<b>&amp;</b>'
 etcdctl get '<html>&' -w json
 etcdctl get '<html>&' -w fields

@@ -13,8 +13,11 @@ export interface EtcdctlIO {
 	args: string[];
 	/** The process environment (ETCDCTL_* and others). */
 	env: Record<string, string>;
-	/** The whole of stdin, or null when stdin is a terminal. */
-	stdin: () => Promise<string | null>;
+	/**
+	 * The whole of stdin as bytes (a pipe may carry any bytes: `printf '\xff' | etcdctl put k`),
+	 * or null when stdin is a terminal. `stdinText` decodes it where etcdctl reads text.
+	 */
+	stdin: () => Promise<Uint8Array | null>;
 	/** Interactive line input when stdin is a terminal (txn -i, passwords); null at EOF. */
 	readLine?: (prompt: string) => Promise<string | null>;
 	/** Text as printed, newlines included. */
@@ -28,4 +31,10 @@ export interface EtcdctlIO {
 	exec?: (argv: string[], env: Record<string, string>) => Promise<number>;
 	/** Milliseconds clock (check perf, took = ..., log timestamps). */
 	now: () => number;
+}
+
+/** stdin as text (UTF-8, as Go's string(bytes) prints it), or null when it is a terminal. */
+export async function stdinText(io: EtcdctlIO): Promise<string | null> {
+	const bytes = await io.stdin();
+	return bytes === null ? null : new TextDecoder().decode(bytes);
 }

@@ -104,11 +104,11 @@ function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 			const link = linkedSignal(inv.signal(), ctx.signal);
 			let out = '';
 			let err = '';
-			const stdinText = new TextDecoder().decode(latin1Bytes(latin1(ctx)));
+			const stdin = latin1Bytes(latin1(ctx));
 			const code = await run({
 				args,
 				env: exportedEnv(ctx),
-				stdin: async () => (tty.in ? null : stdinText),
+				stdin: async () => (tty.in ? null : stdin),
 				readLine: tty.in ? host.readLine : undefined,
 				stdout: (t) => (tty.out ? tty.out(t, 'stdout') : (out += t)),
 				stderr: (t) => (tty.err ? tty.err(t, 'stderr') : (err += t)),
@@ -148,6 +148,71 @@ function latin1Bytes(s: string): Uint8Array {
 	const bytes = new Uint8Array(s.length);
 	for (let i = 0; i < s.length; i++) bytes[i] = s.charCodeAt(i) & 0xff;
 	return bytes;
+}
+
+/** Stands for the byte `code - BYTE_MARK` in printf's output (a lone surrogate: never text). */
+const BYTE_MARK = 0xdc00;
+
+/** printf's format with each `\xHH` / `\NNN` escape of a byte >= 0x80 replaced by its mark. */
+function markByteEscapes(format: string): string {
+	let out = '';
+	for (let i = 0; i < format.length; i++) {
+		if (format[i] !== '\\') {
+			out += format[i];
+			continue;
+		}
+		const next = format[i + 1];
+		const m =
+			next === 'x'
+				? /^[0-9a-fA-F]{1,2}/.exec(format.slice(i + 2))
+				: /^[0-7]{1,3}/.exec(format.slice(i + 1));
+		if (!m) {
+			out += format.slice(i, i + 2);
+			i++;
+			continue;
+		}
+		const end = i + (next === 'x' ? 2 : 1) + m[0].length;
+		const value = parseInt(m[0], next === 'x' ? 16 : 8) & 0xff;
+		out += value >= 0x80 ? String.fromCharCode(BYTE_MARK + value) : format.slice(i, end);
+		i = end - 1;
+	}
+	return out;
+}
+
+/** Text with byte marks -> a latin1 byte string: marks become their byte, the rest UTF-8. */
+function markedToBytes(text: string): string {
+	let out = '';
+	for (const ch of text) {
+		const code = ch.codePointAt(0)!;
+		if (ch.length === 1 && code >= BYTE_MARK + 0x80 && code <= BYTE_MARK + 0xff) {
+			out += String.fromCharCode(code - BYTE_MARK);
+			continue;
+		}
+		for (const b of new TextEncoder().encode(ch)) out += String.fromCharCode(b);
+	}
+	return out;
+}
+
+/**
+ * printf as bash's: `\xff` and `\377` in the format print the byte. just-bash's printf turns a
+ * byte that is not part of UTF-8 into the character U+00FF, which a pipe then carries as two
+ * bytes (c3 bf), so `printf '\xff\x00' | etcdctl put bin` would store the wrong value. Those
+ * escapes go in as marks, and the output goes out as bytes.
+ */
+function printfCommand(): Command {
+	return {
+		name: 'printf',
+		trusted: true,
+		async execute(args, ctx) {
+			if (!ctx.origCommand) return ok('', 'printf: not available\n', 1);
+			const at = args[0] === '--' ? 1 : 0;
+			if (args[at] === undefined || args[at].startsWith('-v')) return ctx.origCommand(args);
+			const format = markByteEscapes(args[at]);
+			if (format === args[at]) return ctx.origCommand(args);
+			const r = await ctx.origCommand([...args.slice(0, at), format, ...args.slice(at + 1)]);
+			return { ...r, stdout: markedToBytes(r.stdout), stdoutKind: 'bytes' };
+		}
+	};
 }
 
 function playgroundCommand(host: CommandHost): Command {
@@ -495,6 +560,7 @@ export function playgroundCommands(host: CommandHost, inv: Invocation): Command[
 	return [
 		etcdctlCommand(host, inv),
 		playgroundCommand(host),
+		printfCommand(),
 		sudoCommand(),
 		sleepCommand(inv),
 		historyCommand(host),

@@ -63,7 +63,7 @@ describe('random argv', () => {
 					try {
 						const r = await run(args, {
 							signal: ac.signal,
-							stdin: async () => 'value("k") = "v"\n\nput k v\n\n\n',
+							stdin: async () => new TextEncoder().encode('value("k") = "v"\n\nput k v\n\n\n'),
 							...(dial ? { clients: rejecting } : {})
 						});
 						expect(Number.isInteger(r.exit)).toBe(true);

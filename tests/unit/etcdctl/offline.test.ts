@@ -40,7 +40,7 @@ describe.each(SCENARIOS)('%s: offline steps match real etcdctl', (name) => {
 	it.each(steps.map((s) => [s.command, s] as const))('%s', async (_cmd, step) => {
 		const args = argv(step.command).slice(1);
 		const stdin = step.stdin;
-		const r = await run(args, { stdin: async () => stdin ?? '' });
+		const r = await run(args, { stdin: async () => new TextEncoder().encode(stdin ?? '') });
 		if (step.output.startsWith('panic: ')) {
 			// The goroutine dump is the Go runtime's; the panic line and status are etcdctl's.
 			expect(r.output.split('\n')[0]).toBe(step.output.split('\n')[0]);

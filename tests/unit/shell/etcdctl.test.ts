@@ -21,9 +21,16 @@ async function fakeEtcdctl(io: EtcdctlIO): Promise<number> {
 		case 'env':
 			io.stdout(`${rest.map((k) => `${k}=${io.env[k] ?? '<unset>'}`).join(' ')}\n`);
 			return 0;
-		case 'stdin':
-			io.stdout(`[${await io.stdin()}]\n`);
+		case 'stdin': {
+			const bytes = await io.stdin();
+			io.stdout(`[${bytes === null ? null : new TextDecoder().decode(bytes)}]\n`);
 			return 0;
+		}
+		case 'bytes': {
+			const bytes = (await io.stdin()) ?? new Uint8Array();
+			io.stdout(`${[...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ')}\n`);
+			return 0;
+		}
 		case 'save':
 			io.fs.writeFile(rest[0], new TextEncoder().encode('snapshot-bytes'));
 			io.stdout(`Snapshot saved at ${rest[0]}\n`);
@@ -92,6 +99,16 @@ describe('etcdctl in the shell', () => {
 		expect((await sh.run('echo value | etcdctl stdin')).out).toBe('[value\n]\n');
 		expect((await sh.run('etcdctl stdin <<EOF\nput a 1\nEOF')).out).toBe('[put a 1\n]\n');
 		expect((await sh.run('etcdctl stdin')).out).toBe('[null]\n');
+	});
+
+	it('reads stdin as the bytes a pipe or file carries, UTF-8 or not', async () => {
+		const sh = await etcdShell();
+		expect((await sh.run("printf '\\xff\\x00b\\n' | etcdctl bytes")).out).toBe('ff 00 62 0a\n');
+		expect((await sh.run("printf '\\377\\376' | etcdctl bytes")).out).toBe('ff fe\n');
+		expect((await sh.run("printf 'é✓' | etcdctl bytes")).out).toBe('c3 a9 e2 9c 93\n');
+		await sh.run("printf '\\x80\\x01' > /tmp/bin");
+		expect((await sh.run('etcdctl bytes < /tmp/bin')).out).toBe('80 01\n');
+		expect((await sh.run('cat /tmp/bin | sudo etcdctl bytes')).out).toBe('80 01\n');
 	});
 
 	it('reads an empty stdin instead of the terminal when there is none (scenarios)', async () => {

@@ -39,7 +39,7 @@ export async function authDisable(ctx: Context): Promise<void> {
 /** speakeasy.Ask twice (terminal), or fmt.Scanf("%s") from stdin with --interactive=false. */
 async function readPassword(ctx: Context, name: string): Promise<string> {
 	if (!ctx.flags.bool('interactive')) {
-		const text = (await readAllStdin(ctx)) ?? '';
+		const text = new TextDecoder().decode((await readAllStdin(ctx)) ?? new Uint8Array());
 		return text.trim().split(/\s+/)[0] ?? '';
 	}
 	const ask = async (prompt: string) => {

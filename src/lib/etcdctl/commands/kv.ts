@@ -18,9 +18,9 @@ export async function get(ctx: Context): Promise<void> {
 }
 
 export async function put(ctx: Context): Promise<void> {
-	let stdinText: string | null = null;
-	if (ctx.args.length === 1 && !ctx.flags.bool('ignore-value')) stdinText = await readAllStdin(ctx);
-	const req = putOp(ctx.args, ctx.flags, () => stdinText);
+	let stdin: Uint8Array | null = null;
+	if (ctx.args.length === 1 && !ctx.flags.bool('ignore-value')) stdin = await readAllStdin(ctx);
+	const req = putOp(ctx.args, ctx.flags, () => stdin);
 	const resp = await ctx.call((c) => c.put(req));
 	ctx.out(ctx.display().put(resp));
 }
@@ -31,15 +31,15 @@ export async function del(ctx: Context): Promise<void> {
 	ctx.out(ctx.display().del(resp));
 }
 
-/** ioutil.ReadAll(os.Stdin); on a terminal, lines until Ctrl-D. */
-export async function readAllStdin(ctx: Context): Promise<string | null> {
-	const text = await ctx.io.stdin();
-	if (text !== null) return text;
+/** ioutil.ReadAll(os.Stdin), bytes as they are; on a terminal, lines until Ctrl-D. */
+export async function readAllStdin(ctx: Context): Promise<Uint8Array | null> {
+	const bytes = await ctx.io.stdin();
+	if (bytes !== null) return bytes;
 	if (!ctx.io.readLine) return null;
 	let all = '';
 	for (;;) {
 		const line = await ctx.io.readLine('');
-		if (line === null) return all;
+		if (line === null) return new TextEncoder().encode(all);
 		all += line + '\n';
 	}
 }

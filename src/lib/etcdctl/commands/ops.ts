@@ -93,8 +93,8 @@ export function getOp(args: string[], f: FlagSet): RangeRequest {
 	return req;
 }
 
-/** getPutOp; `value` is the second argument or stdin's text (already read). */
-export function putOp(args: string[], f: FlagSet, stdinValue: () => string | null): PutRequest {
+/** getPutOp; `value` is the second argument or stdin's bytes (already read). */
+export function putOp(args: string[], f: FlagSet, stdinValue: () => Uint8Array | null): PutRequest {
 	const needs = 'put command needs 1 argument and input from stdin or 2 arguments';
 	if (args.length === 0) throw new ExitError(ExitCode.BadArgs, needs);
 	const ignoreValue = f.bool('ignore-value');
@@ -104,12 +104,12 @@ export function putOp(args: string[], f: FlagSet, stdinValue: () => string | nul
 			"put command needs only 1 argument when 'ignore-value' is set"
 		);
 	}
-	let value = '';
+	let value: Uint8Array = new Uint8Array();
 	if (!ignoreValue) {
-		if (args.length > 1) value = args[1];
+		if (args.length > 1) value = utf8(args[1]);
 		else {
 			const v = stdinValue();
-			if (v === null || v === '') throw new ExitError(ExitCode.BadArgs, needs);
+			if (v === null || v.length === 0) throw new ExitError(ExitCode.BadArgs, needs);
 			value = v;
 		}
 	}
@@ -117,7 +117,7 @@ export function putOp(args: string[], f: FlagSet, stdinValue: () => string | nul
 	if (typeof id === 'string') {
 		throw new ExitError(ExitCode.BadArgs, `bad lease ID (${id}), expecting ID in Hex`);
 	}
-	const req: PutRequest = { key: utf8(args[0]), value: utf8(value) };
+	const req: PutRequest = { key: utf8(args[0]), value };
 	if (id !== 0n) req.lease = id;
 	if (f.bool('prev-kv')) req.prev_kv = true;
 	if (ignoreValue) req.ignore_value = true;

@@ -12,6 +12,7 @@ import { goQuote } from '../go';
 import { helpFlag, txnOpUsage } from '../help';
 import { findCommand } from '../spec';
 import { delOp, getOp, putOp } from './ops';
+import { stdinText } from '../io';
 
 /** Lines of input: from stdin's text, or asked for one by one on a terminal. */
 class LineReader {
@@ -22,7 +23,7 @@ class LineReader {
 	/** bufio.Reader.ReadString('\n'): null at EOF (a last line without newline is EOF too). */
 	async next(): Promise<string | null> {
 		if (this.lines === null) {
-			const text = await this.ctx.io.stdin();
+			const text = await stdinText(this.ctx.io);
 			if (text === null && this.ctx.io.readLine) {
 				const l = await this.ctx.io.readLine('');
 				return l;

@@ -12,6 +12,7 @@ import { FlagError, FlagSet, parseFlags } from '../flags';
 import { goQuote, goQuoteBytes } from '../go';
 import { findCommand } from '../spec';
 import { argify } from './txn';
+import { stdinText } from '../io';
 
 const errBadArgsNum = 'bad number of arguments';
 const errBadArgsNumConflictEnv = 'bad number of arguments (found conflicting environment key)';
@@ -191,7 +192,7 @@ async function watchInteractive(ctx: Context, envKey: string, envRange: string):
 	const c = await ctx.client(['watch-key', 'watch-range-end']);
 	const handles: WatchHandle[] = [];
 	let lines: string[] | null = null;
-	const stdin = await ctx.io.stdin();
+	const stdin = await stdinText(ctx.io);
 	if (stdin !== null) lines = stdin.split('\n');
 	let pos = 0;
 	const nextLine = async (): Promise<string | null> => {
