@@ -5,6 +5,7 @@
  * `playground` grammar (documented in src/lib/shell/README.md).
  */
 import type { ClientFactory } from '../client/types';
+import type { ShellIo } from '../playground/etcd';
 
 export interface ClusterHost {
 	/** Opens clients for etcdctl; `127.0.0.1:2379` (the default endpoint) reaches etcd-1. */
@@ -21,7 +22,7 @@ export interface ClusterHost {
 	 * status, help). Writes what the command prints through `out` (text with `\n` line ends)
 	 * and resolves to its exit status: 0 on success, 1 on a failed action, 2 on a usage error.
 	 */
-	control(args: string[], out: (text: string) => void): Promise<number>;
+	control(args: string[], out: (text: string) => void, io?: ShellIo): Promise<number>;
 	/** Resolves once the cluster has a leader; rejects after `timeoutMs` without one. */
 	waitForLeader(timeoutMs: number): Promise<void>;
 	/** Stops every member and releases timers, so a Node process can exit. */

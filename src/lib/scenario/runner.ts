@@ -78,7 +78,7 @@ export async function runScenario(
 			const bytes = etcdctlFs(session.fs, session.cwd).readFile(path);
 			return bytes === null ? null : new TextDecoder().decode(bytes);
 		});
-		session.attach(clients, (args, out) => host.control(args, out));
+		session.attach(clients, (args, out, io) => host.control(args, out, io));
 		let transcript = '';
 		for (const step of scenario.steps) {
 			foreground = '';

@@ -8,7 +8,8 @@ import type { ClientFactory } from '../client/types';
 import type { EtcdctlRunner } from './etcdctl-io';
 import { TTY_ERR_VAR, TTY_IN_VAR, TTY_VAR, TTY_VARS } from './interleave';
 import { shellJoin } from './quote';
-import { etcdctlFs } from './vfs';
+import type { ShellIo } from '../playground/etcd';
+import { etcdctlFs, shellFiles } from './vfs';
 
 /** Where a command's output goes when it may print straight to the terminal. */
 export type Sink = (text: string, stream: 'stdout' | 'stderr') => void;
@@ -18,7 +19,8 @@ export interface CommandHost {
 	readonly fs: InMemoryFs;
 	clients(): ClientFactory | null;
 	etcdctl(): Promise<EtcdctlRunner | null>;
-	control(): ((args: string[], out: (text: string) => void) => Promise<number>) | null;
+	control():
+		((args: string[], out: (text: string) => void, io?: ShellIo) => Promise<number>) | null;
 	readonly now: () => number;
 	readonly readLine?: (prompt: string) => Promise<string | null>;
 	/** False when stdin is not a terminal (the scenario runner's `</dev/null`). */
@@ -211,6 +213,25 @@ function printfCommand(): Command {
 			if (format === args[at]) return ctx.origCommand(args);
 			const r = await ctx.origCommand([...args.slice(0, at), format, ...args.slice(at + 1)]);
 			return { ...r, stdout: markedToBytes(r.stdout), stdoutKind: 'bytes' };
+		}
+	};
+}
+
+/**
+ * `etcd --data-dir DIR ...`: starts a member on a data dir `etcdctl snapshot restore` wrote
+ * (src/lib/playground/etcd.ts), through the host's cluster control.
+ */
+function etcdCommand(host: CommandHost): Command {
+	return {
+		name: 'etcd',
+		trusted: true,
+		async execute(args, ctx) {
+			const control = host.control();
+			if (!control) return ok('', 'etcd: no cluster is attached to this terminal\n', 1);
+			let out = '';
+			const files = shellFiles(host.fs, ctx.cwd);
+			const code = await control(['etcd', ...args], (t) => (out += t), { files });
+			return code === 0 ? ok('', out, 0) : ok('', out, code);
 		}
 	};
 }
@@ -528,10 +549,7 @@ const MESSAGES: Record<string, string> = {
 	'apt-get': 'etcdctl is already installed in this terminal.\n',
 	yum: 'etcdctl is already installed in this terminal.\n',
 	wget: 'this terminal has no internet access, and needs none: etcd is already running here.\n',
-	curl: 'this terminal has no internet access; etcd answers etcdctl here (try `etcdctl endpoint health`).\n',
-	etcd:
-		'the etcd members are already running (etcd-1, etcd-2, ...): see `playground status`.\n' +
-		'`playground member add` starts another one.\n'
+	curl: 'this terminal has no internet access; etcd answers etcdctl here (try `etcdctl endpoint health`).\n'
 };
 
 const INSTALLERS = new Set(['apt', 'apt-get', 'yum']);
@@ -552,14 +570,14 @@ const ELSEWHERE = [
 	'apt-get',
 	'yum',
 	'wget',
-	'curl',
-	'etcd'
+	'curl'
 ];
 
 export function playgroundCommands(host: CommandHost, inv: Invocation): Command[] {
 	return [
 		etcdctlCommand(host, inv),
 		playgroundCommand(host),
+		etcdCommand(host),
 		printfCommand(),
 		sudoCommand(),
 		sleepCommand(inv),

@@ -19,6 +19,7 @@
 import type { Bash, BashExecResult, InMemoryFs, ScriptNode } from 'just-bash';
 import type { ClientFactory } from '../client/types';
 import { playgroundCommands, WAIT_COMMAND, type CommandHost, type Invocation } from './commands';
+import type { ShellIo } from '../playground/etcd';
 import type { EtcdctlRunner } from './etcdctl-io';
 import { routeToTerminal } from './interleave';
 import { initialFiles } from './layout';
@@ -45,7 +46,7 @@ export interface ShellOptions {
 	/** Opens etcd clients for etcdctl (127.0.0.1:2379 is the default endpoint). */
 	clients?: ClientFactory;
 	/** `playground <args>`: the host's cluster control (src/lib/scenario/host.ts). */
-	control?: (args: string[], out: (text: string) => void) => Promise<number>;
+	control?: (args: string[], out: (text: string) => void, io?: ShellIo) => Promise<number>;
 	/** etcdctl's entry point... */
 	etcdctl?: EtcdctlRunner;
 	/** ...or a loader for it, called on first use (so it can be a lazy chunk too). */

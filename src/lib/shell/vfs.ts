@@ -57,3 +57,31 @@ export function etcdctlFs(fs: InMemoryFs, cwd: string): EtcdctlFS {
 		}
 	};
 }
+
+/** What `etcd --data-dir` reads of the shell's files (src/lib/playground/etcd.ts). */
+export function shellFiles(
+	fs: InMemoryFs,
+	cwd: string
+): { read(path: string): Uint8Array | null; list(dir: string): string[] } {
+	const view = etcdctlFs(fs, cwd);
+	return {
+		read: (path) => view.readFile(path),
+		list(dir) {
+			const map = entries(fs);
+			if (!map) return [];
+			const full = fs.resolvePath(cwd, dir).replace(/\/+$/, '');
+			const prefix = full === '' ? '/' : full + '/';
+			const names: string[] = [];
+			for (const p of map.keys()) {
+				if (
+					p.startsWith(prefix) &&
+					p.length > prefix.length &&
+					!p.slice(prefix.length).includes('/')
+				) {
+					names.push(p.slice(prefix.length));
+				}
+			}
+			return names.sort();
+		}
+	};
+}

@@ -12,6 +12,7 @@ import { MemoryBackend } from '../mvcc/backend';
 import { serveMember, type MemberApi } from '../server/api';
 import { computeMemberId } from '../server/identity';
 import { MemoryRaftLog, type NodePersistence } from '../server/persistence';
+import type { HardState, Snapshot } from '../raft';
 import { EtcdServer, type PeerMessage, type TraceEvent } from '../server/server';
 import { SeededRng, type Rng } from '../util/rand';
 
@@ -43,6 +44,26 @@ export interface LocalMember {
 	server: EtcdServer | null;
 	/** Added with `member add` and started with clusterState `existing`. */
 	joined: boolean;
+	/** A member of a restored cluster not started yet: its disk is empty until `bootRestored`. */
+	pending?: boolean;
+	/** The name it publishes when that differs from its name in the membership (etcd --name). */
+	serverName?: string;
+	/** The restored data dir it was first booted from. */
+	dataDir?: string;
+}
+
+/** A member to start on a restored data dir (src/lib/engine/server/restore.ts). */
+export interface RestoredMemberBoot {
+	memberId: bigint;
+	clusterId: bigint;
+	members: { id: bigint; name: string; peerURLs: string[] }[];
+	snapshot: Snapshot;
+	hardState: HardState;
+	/** etcd --name and --advertise-client-urls. */
+	serverName: string;
+	clientURLs: string[];
+	/** Where the data dir is (a member booted again from another dir starts over from it). */
+	dataDir: string;
 }
 
 export class LocalCluster {
@@ -60,6 +81,8 @@ export class LocalCluster {
 	private latencyTicks = new Map<string, number>();
 	private defaultLatency = 0;
 	private initial: { name: string; peerURLs: string[] }[] = [];
+	/** Set once the cluster was replaced by a restored one (its ID comes from the data dir). */
+	private restoredClusterId: bigint | undefined;
 
 	constructor(opts: LocalClusterOptions) {
 		this.opts = opts;
@@ -76,14 +99,18 @@ export class LocalCluster {
 		return c;
 	}
 
-	private async define(name: string, joined: boolean): Promise<LocalMember> {
-		const peerURLs = [`http://${name}:2380`];
+	private async define(
+		name: string,
+		joined: boolean,
+		peerURLs = [`http://${name}:2380`],
+		id = computeMemberId(peerURLs, this.token)
+	): Promise<LocalMember> {
 		const persistence = this.opts.persistence
 			? await this.opts.persistence(name)
 			: { raft: new MemoryRaftLog(), mvcc: new MemoryBackend() };
 		const m: LocalMember = {
 			name,
-			id: computeMemberId(peerURLs, this.token),
+			id,
 			peerURLs,
 			clientURLs: [`http://${name}:2379`],
 			persistence,
@@ -106,15 +133,18 @@ export class LocalCluster {
 	async start(name: string): Promise<void> {
 		const m = this.member(name);
 		if (m.server && !m.server.isStopped) return;
+		if (m.pending) {
+			throw new Error(`${name} has no data yet: start it with etcd --data-dir on its restored dir`);
+		}
 		const seed = this.rng.int(2 ** 31);
 		m.server = await EtcdServer.start({
-			name: m.name,
+			name: m.serverName ?? m.name,
 			peerURLs: m.peerURLs,
 			clientURLs: m.clientURLs,
 			initialCluster: m.joined ? this.currentCluster() : this.initial,
 			clusterState: m.joined ? 'existing' : 'new',
 			memberId: m.id,
-			clusterId: m.joined ? this.anyServer()?.clusterId : undefined,
+			clusterId: m.joined ? this.anyServer()?.clusterId : this.restoredClusterId,
 			token: this.token,
 			rng: new SeededRng(seed),
 			clock: this.opts.clock,
@@ -296,6 +326,51 @@ export class LocalCluster {
 		if (!via) throw Errors.NoLeader();
 		await (this.api(via) as MemberApi).memberRemove(m.id);
 		this.kill(name);
+	}
+
+	// ---------------------------------------------------------------------------------------
+	// Restore
+
+	/**
+	 * Starts a member on a restored data dir. The first member of a restored cluster replaces
+	 * the running cluster (every old member stops; the restored membership becomes the
+	 * cluster's, its other members pending until they are booted in turn). Returns the names
+	 * of the members it stopped.
+	 */
+	async bootRestored(boot: RestoredMemberBoot): Promise<string[]> {
+		const me = boot.members.find((x) => x.id === boot.memberId);
+		if (!me) throw new Error('the data dir names no member of its cluster');
+		let stopped: string[] = [];
+		const known = this.byName.get(me.name);
+		const otherDir = !!known?.dataDir && known.dataDir !== boot.dataDir;
+		if (this.restoredClusterId !== boot.clusterId || (otherDir && !this.isRunning(me.name))) {
+			stopped = this.names().filter((n) => this.isRunning(n));
+			for (const m of this.byName.values()) m.server?.stop();
+			this.byName.clear();
+			this.byId.clear();
+			this.apis.clear();
+			this.queue = [];
+			this.heal();
+			this.restoredClusterId = boot.clusterId;
+			this.initial = boot.members.map((x) => ({ name: x.name, peerURLs: [...x.peerURLs] }));
+			for (const x of boot.members) {
+				const m = await this.define(x.name, false, [...x.peerURLs], x.id);
+				m.pending = true;
+			}
+		}
+		const m = this.member(me.name);
+		if (this.isRunning(me.name)) {
+			throw new Error(`${me.name} is already running (bind: address already in use)`);
+		}
+		m.serverName = boot.serverName === me.name ? undefined : boot.serverName;
+		m.clientURLs = [...boot.clientURLs];
+		if (m.pending) {
+			await m.persistence.raft.save(boot.hardState, [], boot.snapshot);
+			m.pending = false;
+			m.dataDir = boot.dataDir;
+		}
+		await this.start(me.name);
+		return stopped;
 	}
 
 	/** Stops every member. */

@@ -4,7 +4,7 @@ import { findCommand as cobraFind } from '../cli';
 import { Exit, ExitCode, ExitError } from '../exit';
 import { goQuote, hexID, humanizeBytes } from '../go';
 import { crc32c } from '../../engine/mvcc/crc32c';
-import { computeClusterId, computeMemberId } from '../../engine/server/identity';
+import { readSnapshotFile, restoreSnapshot } from '../../engine/server/restore';
 import { usage } from '../help';
 import { ROOT } from '../spec';
 
@@ -169,19 +169,29 @@ export async function snapshotRestore(ctx: Context): Promise<void> {
 	if (!ctx.flags.bool('skip-hash-check') && !readSnapshot(data)) {
 		throw new ExitError(ExitCode.Error, 'snapshot missing hash but --skip-hash-check=false');
 	}
-	const ids = cluster.map(([, urls]) => computeMemberId(urls, token));
-	const clusterId = computeClusterId(ids);
-	cluster.forEach(([, urls], i) =>
+	const snapshot = readSnapshotFile(data);
+	if (!snapshot) throw new ExitError(ExitCode.Error, 'invalid database');
+	const restored = restoreSnapshot(snapshot, {
+		name,
+		initialCluster: cluster.map(([n, peerURLs]) => ({ name: n, peerURLs })),
+		token
+	});
+	for (const m of restored.members) {
 		zapInfo(ctx, 'membership/cluster.go:392', 'added member', [
-			['cluster-id', hexID(clusterId)],
+			['cluster-id', hexID(restored.clusterId)],
 			['local-member-id', '0'],
-			['added-peer-id', hexID(ids[i])],
-			['added-peer-peer-urls', urls]
-		])
-	);
+			['added-peer-id', hexID(m.id)],
+			['added-peer-peer-urls', m.peerURLs]
+		]);
+	}
 	ctx.io.fs.mkdirp?.(walDir);
 	ctx.io.fs.mkdirp?.(snapDir);
-	ctx.io.fs.writeFile(`${snapDir}/db`, data);
+	for (const [file, bytes] of Object.entries(restored.files)) {
+		const target = file.startsWith('member/wal/')
+			? `${walDir}/${file.slice('member/wal/'.length)}`
+			: `${dataDir}/${file}`;
+		ctx.io.fs.writeFile(target, bytes);
+	}
 	zapInfo(ctx, 'snapshot/v3_snapshot.go:309', 'restored snapshot', where);
 }
 
