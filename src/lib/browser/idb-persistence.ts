@@ -17,7 +17,10 @@ export async function openIdbPersistence(
 ): Promise<NodePersistence> {
 	const names = databaseNames(namespace, member);
 	const raft = await IdbRaftStorage.open(names.raft);
-	const mvcc = await IdbMvccBackend.open(names.mvcc);
+	// Strict: a member's own raft snapshots do not copy the MVCC store, so once the log is
+	// trimmed the backend is the only copy of what it holds. Batches coalesce while one is
+	// being written, so strict costs few flushes.
+	const mvcc = await IdbMvccBackend.open(names.mvcc, { durability: 'strict' });
 	return {
 		mvcc,
 		raft: {

@@ -152,12 +152,16 @@ describe('restore speed', () => {
 	});
 });
 
-describe.each([4, 256])('IndexedDB segments of %i records under a random workload', (size) => {
+describe.each([
+	[4, undefined],
+	[256, undefined],
+	[256, 80]
+])('IndexedDB segments of %i records (byte cap %s) under a random workload', (size, bytes) => {
 	it('flushes, compactions, restarts and snapshot resets match the memory backend', async () => {
 		const rng = new SeededRng(4242);
 		const name = `mvcc-random-${dbCount++}`;
 		const mem = new MemoryBackend();
-		let idb = await IdbMvccBackend.open(name, { segmentRecords: size });
+		let idb = await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes });
 		opened.push(idb);
 		let a = await MvccStore.open(mem);
 		let b2 = await MvccStore.open(idb);
@@ -189,7 +193,7 @@ describe.each([4, 256])('IndexedDB segments of %i records under a random workloa
 			} else if (roll < 0.93) {
 				await Promise.all([a.flush(), b2.flush()]);
 				idb.close();
-				idb = await IdbMvccBackend.open(name, { segmentRecords: size });
+				idb = await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes });
 				opened.push(idb);
 				a = await MvccStore.open(mem);
 				b2 = await MvccStore.open(idb);
@@ -202,7 +206,9 @@ describe.each([4, 256])('IndexedDB segments of %i records under a random workloa
 		}
 		await Promise.all([a.flush(), b2.flush()]);
 		idb.close();
-		const final = await MvccStore.open(await IdbMvccBackend.open(name, { segmentRecords: size }));
+		const final = await MvccStore.open(
+			await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes })
+		);
 		expect(final.snapshot()).toEqual(a.snapshot());
 		expect(final.hash()).toEqual(a.hash());
 	});
