@@ -23,6 +23,7 @@ import { findPreset, type Preset } from '../presets';
 import { seedPreset } from '../presets/seed';
 import { tlsHandshake } from '../presets/tls';
 import type { MemberInfo, MemberWorkerApi, TracedMessage } from '../workers/member/protocol';
+import { unpackRange } from '../workers/member/range-wire';
 import { NO_FAULTS, type NetworkFaults } from './broadcast-transport';
 import { installErrorTransfer } from './comlink-errors';
 import { destroyIdbPersistence } from './idb-persistence';
@@ -92,13 +93,20 @@ function initialConfig(namespace: string, size: number): ClusterConfig {
 	};
 }
 
-/** A MemberApi over a worker: the watch callback crosses as a comlink proxy. */
+/**
+ * A MemberApi over a worker: the watch callback crosses as a comlink proxy, and a range's
+ * result arrives packed in transferred buffers (cloning thousands of KeyValues was slow).
+ */
 function memberApiOf(remote: Comlink.Remote<MemberWorkerApi>): MemberApi {
 	return new Proxy({} as MemberApi, {
 		get(_t, prop: string) {
 			if (prop === 'watch') {
 				return (req: unknown, cb: (r: unknown) => void, o: unknown) =>
 					remote.watch(req as never, Comlink.proxy(cb) as never, o as never);
+			}
+			if (prop === 'range') {
+				return async (...args: Parameters<MemberApi['range']>) =>
+					unpackRange(await remote.rangePacked(...args));
 			}
 			if (prop === 'then') return undefined;
 			const fn = (remote as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];

@@ -14,6 +14,7 @@ import { EtcdServer } from '../../engine/server/server';
 import { SeededRng } from '../../engine/util/rand';
 import { diskAdmits, withQuotaAlarm } from './disk-quota';
 import type { MemberInfo, MemberStartConfig, MemberWorkerApi, TracedMessage } from './protocol';
+import { packRange, rangeTransferables } from './range-wire';
 
 installErrorTransfer();
 
@@ -115,6 +116,10 @@ const worker: MemberWorkerApi = {
 		for (const m of pendingIn) started.receive(m);
 		ticker = setInterval(() => server?.tick(), TICK_MS);
 		return { id: started.id, clusterId: started.clusterId };
+	},
+	async rangePacked(req, o) {
+		const packed = packRange(await served.range(req, o));
+		return Comlink.transfer(packed, rangeTransferables(packed));
 	},
 	async info(): Promise<MemberInfo> {
 		const s = current();

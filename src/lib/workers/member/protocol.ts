@@ -5,6 +5,7 @@
 import type { Member } from '../../engine/api/types';
 import type { MemberApi } from '../../engine/server/api';
 import type { NetworkFaults } from '../../browser/broadcast-transport';
+import type { PackedRange } from './range-wire';
 
 export interface MemberStartConfig {
 	namespace: string;
@@ -59,4 +60,6 @@ export interface MemberWorkerApi extends MemberApi {
 	onTrace(cb: ((batch: TracedMessage[]) => void) | null): Promise<void>;
 	/** Stops cleanly (a kill is a worker.terminate() instead). */
 	stop(): Promise<void>;
+	/** `range` with its result packed into transferred buffers (see range-wire.ts). */
+	rangePacked(...args: Parameters<MemberApi['range']>): Promise<PackedRange>;
 }
