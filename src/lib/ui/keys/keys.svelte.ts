@@ -13,6 +13,8 @@ import type { KeyValue } from '../../engine/api/types';
 import type { Timeline } from '../timeline/timeline.svelte';
 
 const dec = new TextDecoder();
+/** The key browser and timeline take new events at most this often (a steady 5 per second). */
+const APPLY_INTERVAL_MS = 200;
 const ALL = new Uint8Array([0]);
 
 export interface Revision {
@@ -134,10 +136,71 @@ export class KeyStore {
 		void this.start(running[0], compactRevision);
 	}
 
+	/**
+	 * Events that arrived since the last frame. Under load a watch delivers hundreds of
+	 * responses a second; folding them in once per frame keeps the page's main thread to one
+	 * re-render per frame instead of one per response.
+	 */
+	private arrived: Revision[] = [];
+	private arrivedHeader = 0;
+	private applyScheduled = false;
+
+	private lastApply = 0;
+
+	/** At most one fold per APPLY_INTERVAL_MS, on an animation frame when the page is visible. */
+	private scheduleApply(): void {
+		if (this.applyScheduled) return;
+		this.applyScheduled = true;
+		const run = () => {
+			this.lastApply = performance.now();
+			this.applyArrived();
+		};
+		const visible = typeof document !== 'undefined' && !document.hidden;
+		const wait = Math.max(0, this.lastApply + APPLY_INTERVAL_MS - performance.now());
+		setTimeout(() => (visible ? requestAnimationFrame(run) : run()), wait);
+	}
+
+	/** Folds the events that arrived into the log, the live state and the timeline. */
+	private applyArrived(): void {
+		this.applyScheduled = false;
+		const rows = this.arrived;
+		this.arrived = [];
+		if (rows.length > 0) {
+			let seen = this.seen;
+			for (const r of rows) {
+				this.log.push(r);
+				if (r.revision > seen) seen = r.revision;
+				if (r.type === 'DELETE') this.latest.delete(r.key);
+				else
+					this.latest.set(r.key, {
+						key: r.key,
+						value: r.value,
+						createRevision: r.createRevision,
+						modRevision: r.revision,
+						version: r.version,
+						lease: r.lease
+					});
+			}
+			this.version++;
+			this.seen = seen;
+			if (this.seen > this.revision) this.revision = this.seen;
+			this.timeline.addMany(
+				rows.map((r) => ({
+					kind: r.type === 'PUT' ? ('put' as const) : ('delete' as const),
+					text: `${r.type} ${r.key}`,
+					revision: r.revision
+				}))
+			);
+		}
+		if (this.arrivedHeader > this.revision) this.revision = this.arrivedHeader;
+	}
+
 	private async start(member: string, compactRevision: number): Promise<void> {
 		this.starting = true;
 		try {
 			this.stop();
+			// What the old watch delivered counts before the new one resumes after it.
+			this.applyArrived();
 			this.member = member;
 			const client = await this.clients(member).connect({
 				endpoints: [`${member}:2379`],
@@ -183,31 +246,9 @@ export class KeyStore {
 						if (resp.compact_revision) this.compactRevision = resp.compact_revision;
 						return;
 					}
-					if (resp.events.length > 0) {
-						const rows = resp.events.map((e) => fromKv(e.kv, e.type));
-						for (const r of rows) {
-							this.log.push(r);
-							if (r.type === 'DELETE') this.latest.delete(r.key);
-							else
-								this.latest.set(r.key, {
-									key: r.key,
-									value: r.value,
-									createRevision: r.createRevision,
-									modRevision: r.revision,
-									version: r.version,
-									lease: r.lease
-								});
-						}
-						this.version++;
-						this.seen = Math.max(this.seen, ...rows.map((r) => r.revision));
-						if (this.seen > this.revision) this.revision = this.seen;
-						for (const r of rows) {
-							this.timeline.add(r.type === 'PUT' ? 'put' : 'delete', `${r.type} ${r.key}`, {
-								revision: r.revision
-							});
-						}
-					}
-					if (resp.header.revision > this.revision) this.revision = resp.header.revision;
+					for (const e of resp.events) this.arrived.push(fromKv(e.kv, e.type));
+					if (resp.header.revision > this.arrivedHeader) this.arrivedHeader = resp.header.revision;
+					this.scheduleApply();
 				}
 			);
 			this.status = 'live';

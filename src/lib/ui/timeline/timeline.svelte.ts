@@ -28,14 +28,17 @@ export class Timeline {
 	}
 
 	add(kind: TimelineKind, text: string, extra: { revision?: number; member?: string } = {}): void {
-		const entry: TimelineEntry = {
-			seq: ++this.seq,
-			at: Date.now() - this.origin,
-			kind,
-			text,
-			...extra
-		};
-		const next = [...this.entries, entry];
+		this.addMany([{ kind, text, ...extra }]);
+	}
+
+	/** Adds several entries with one update (a frame's worth of writes under load). */
+	addMany(items: { kind: TimelineKind; text: string; revision?: number; member?: string }[]): void {
+		if (items.length === 0) return;
+		const at = Date.now() - this.origin;
+		const added = items.slice(-TIMELINE_LIMIT).map((i) => ({ seq: 0, at, ...i }));
+		this.seq += items.length - added.length;
+		for (const e of added) e.seq = ++this.seq;
+		const next = [...this.entries, ...added];
 		this.entries = next.length > TIMELINE_LIMIT ? next.slice(-TIMELINE_LIMIT) : next;
 	}
 }
