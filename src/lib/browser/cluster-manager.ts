@@ -19,10 +19,16 @@ import type { MemberApi } from '../engine/server/api';
 import { computeClusterId, computeMemberId } from '../engine/server/identity';
 import { type ClusterControl, type MemberState } from '../playground/control';
 import { memberForEndpoint } from '../playground/endpoints';
+import { hostMember, type RestoredBoot } from '../playground/etcd';
 import { findPreset, type Preset } from '../presets';
 import { seedPreset } from '../presets/seed';
 import { tlsHandshake } from '../presets/tls';
-import type { MemberInfo, MemberWorkerApi, TracedMessage } from '../workers/member/protocol';
+import type {
+	MemberInfo,
+	MemberStartConfig,
+	MemberWorkerApi,
+	TracedMessage
+} from '../workers/member/protocol';
 import { unpackRange } from '../workers/member/range-wire';
 import { NO_FAULTS, type NetworkFaults } from './broadcast-transport';
 import { installErrorTransfer } from './comlink-errors';
@@ -42,6 +48,12 @@ interface MemberConfig {
 	peerURLs: string[];
 	/** Added with `member add` (starts with clusterState `existing`). */
 	joined: boolean;
+	/** A member of a restored cluster whose data dir has not been booted yet (`etcd --data-dir`). */
+	pending?: boolean;
+	/** The restored data dir it was booted from, its etcd --name and --advertise-client-urls. */
+	dataDir?: string;
+	serverName?: string;
+	clientURLs?: string[];
 }
 
 interface ClusterConfig {
@@ -155,7 +167,7 @@ export class ClusterManager implements ClusterControl {
 	private connector(host: string): Connector {
 		return {
 			resolve: (ep) => {
-				const name = memberForEndpoint(ep, host);
+				const name = memberForEndpoint(ep, hostMember(this.names(), host));
 				return name && this.config.members.some((m) => m.name === name) ? name : null;
 			},
 			api: (name) => this.memberApi(name)
@@ -213,7 +225,7 @@ export class ClusterManager implements ClusterControl {
 		m.config = saved ?? initialConfig(namespace, opts.size ?? 3);
 		if (preset) m.config.preset = preset.name;
 		if (!saved) await m.save();
-		await Promise.all(m.config.members.map((c) => m.spawn(c)));
+		await Promise.all(m.config.members.filter((c) => !c.pending).map((c) => m.spawn(c)));
 		if (preset) {
 			// Written once, through an ordinary client that skips the preset's TLS demand.
 			await m.waitForLeader(15_000);
@@ -270,7 +282,9 @@ export class ClusterManager implements ClusterControl {
 		this.guestRunning.clear();
 		this.config = (await ClusterManager.load(this.config.namespace)) ?? this.config;
 		this.serveTabs(this.config.namespace, release);
-		await Promise.all(this.config.members.map((c) => this.spawn(c).catch(() => undefined)));
+		await Promise.all(
+			this.config.members.filter((c) => !c.pending).map((c) => this.spawn(c).catch(() => undefined))
+		);
 	}
 
 	/** The cluster controls a guest tab may call on the owner. */
@@ -294,6 +308,8 @@ export class ClusterManager implements ClusterControl {
 				return this.removeMember(args[0] as string);
 			case 'info':
 				return this.info(args[0] as string);
+			case 'bootRestored':
+				return this.bootRestored(args[0] as RestoredBoot);
 			case 'wipe':
 				await this.wipe();
 				// Reset from another tab: this tab starts again from nothing too.
@@ -322,7 +338,7 @@ export class ClusterManager implements ClusterControl {
 		return this.guest ? this.guestRunning.has(name) : this.running.has(name);
 	}
 
-	private spawn(c: MemberConfig): Promise<void> {
+	private spawn(c: MemberConfig, restore?: MemberStartConfig['restore']): Promise<void> {
 		const worker = new Worker(new URL('../workers/member/index.ts', import.meta.url), {
 			type: 'module',
 			name: c.name
@@ -333,9 +349,9 @@ export class ClusterManager implements ClusterControl {
 			await remote.start({
 				namespace: this.config.namespace,
 				name: c.name,
-				memberId: c.joined ? c.id : undefined,
+				memberId: c.id,
 				peerURLs: c.peerURLs,
-				clientURLs: [`http://${c.name}:2379`],
+				clientURLs: c.clientURLs ?? [`http://${c.name}:2379`],
 				initialCluster: c.joined
 					? this.config.members.map((m) => ({ name: m.name, peerURLs: m.peerURLs }))
 					: this.config.initial,
@@ -344,7 +360,9 @@ export class ClusterManager implements ClusterControl {
 				token: this.config.token,
 				peers: this.config.members.map((m) => ({ name: m.name, id: m.id })),
 				faults: this.config.faults,
-				seed: Math.floor(Math.random() * 2 ** 31)
+				seed: Math.floor(Math.random() * 2 ** 31),
+				serverName: c.serverName,
+				restore
 			});
 			await remote.onTrace(
 				Comlink.proxy((batch: TracedMessage[]) => {
@@ -379,6 +397,9 @@ export class ClusterManager implements ClusterControl {
 		if (this.running.has(name)) return;
 		const c = this.config.members.find((m) => m.name === name);
 		if (!c) throw new Error(`no member named ${name}`);
+		if (c.pending) {
+			throw new Error(`${name} has no data yet: start it with etcd --data-dir on its restored dir`);
+		}
 		await this.spawn(c);
 	}
 
@@ -454,6 +475,58 @@ export class ClusterManager implements ClusterControl {
 		this.config.members = this.config.members.filter((m) => m.name !== name);
 		await this.save();
 		await destroyIdbPersistence(this.config.namespace, name);
+	}
+
+	/**
+	 * `etcd --data-dir DIR` (src/lib/playground/etcd.ts): starts a member on a restored data
+	 * dir. Booting a dir of another cluster (or another dir) replaces the running cluster: its
+	 * members stop and their databases go, the restored membership becomes the cluster's, and
+	 * its other members stay pending until their own dirs are booted.
+	 */
+	async bootRestored(boot: RestoredBoot): Promise<{ stopped: string[] }> {
+		if (this.guest) {
+			return (await this.guest.call('manager', 'bootRestored', [boot])) as { stopped: string[] };
+		}
+		const me = boot.members.find((x) => x.id === boot.memberId);
+		if (!me) throw new Error('the data dir names no member of its cluster');
+		const known = this.config.members.find((m) => m.name === me.name);
+		let stopped: string[] = [];
+		if (
+			this.config.clusterId !== boot.clusterId ||
+			!known ||
+			(!known.pending && known.dataDir !== boot.dataDir)
+		) {
+			stopped = this.names().filter((n) => this.running.has(n));
+			for (const n of stopped) await this.kill(n);
+			for (const m of this.config.members) {
+				await destroyIdbPersistence(this.config.namespace, m.name);
+			}
+			this.config = {
+				...this.config,
+				clusterId: boot.clusterId,
+				initial: boot.members.map((x) => ({ name: x.name, peerURLs: [...x.peerURLs] })),
+				members: boot.members.map((x) => ({
+					name: x.name,
+					id: x.id,
+					peerURLs: [...x.peerURLs],
+					joined: false,
+					pending: true
+				})),
+				faults: NO_FAULTS
+			};
+		} else if (this.running.has(me.name)) {
+			throw new Error(`${me.name} is already running (bind: address already in use)`);
+		}
+		const c = this.config.members.find((m) => m.name === me.name)!;
+		const restore = c.pending ? { snapshot: boot.snapshot, hardState: boot.hardState } : undefined;
+		if (c.pending) await destroyIdbPersistence(this.config.namespace, c.name);
+		c.pending = false;
+		c.dataDir = boot.dataDir;
+		c.serverName = boot.serverName === me.name ? undefined : boot.serverName;
+		c.clientURLs = [...boot.clientURLs];
+		await this.save();
+		await this.spawn(c, restore);
+		return { stopped };
 	}
 
 	async info(name: string): Promise<MemberInfo | null> {

@@ -74,6 +74,7 @@ const worker: MemberWorkerApi = {
 		const persistence = withQuotaAlarm(await openIdbPersistence(cfg.namespace, cfg.name), () =>
 			server?.diskFull()
 		);
+		if (cfg.restore) await persistence.raft.save(cfg.restore.hardState, [], cfg.restore.snapshot);
 		let started: EtcdServer | null = null;
 		const pendingIn: Parameters<EtcdServer['receive']>[0][] = [];
 		const selfId = cfg.memberId ?? cfg.peers.find((p) => p.name === cfg.name)?.id ?? 0n;
@@ -98,7 +99,7 @@ const worker: MemberWorkerApi = {
 		transport.setFaults(cfg.faults);
 		const t = transport;
 		started = await EtcdServer.start({
-			name: cfg.name,
+			name: cfg.serverName ?? cfg.name,
 			memberId: cfg.memberId,
 			peerURLs: cfg.peerURLs,
 			clientURLs: cfg.clientURLs,

@@ -3,6 +3,7 @@
  * configuration, the member API, and what the cluster view observes.
  */
 import type { Member } from '../../engine/api/types';
+import type { HardState, Snapshot } from '../../engine/raft';
 import type { MemberApi } from '../../engine/server/api';
 import type { NetworkFaults } from '../../browser/broadcast-transport';
 import type { PackedRange } from './range-wire';
@@ -22,6 +23,10 @@ export interface MemberStartConfig {
 	peers: { name: string; id: bigint }[];
 	faults: NetworkFaults;
 	seed: number;
+	/** etcd --name, when it differs from `name` (a member booted on a restored data dir). */
+	serverName?: string;
+	/** First start on a restored data dir: the empty disk is seeded with this raft snapshot. */
+	restore?: { snapshot: Snapshot; hardState: HardState };
 }
 
 export interface MemberInfo {
