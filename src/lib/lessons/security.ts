@@ -27,7 +27,7 @@ export const securityLesson: Lesson = {
 		{
 			title: 'Without a certificate',
 			explain: [
-				'Offering only the CA is not enough: etcd runs with --client-cert-auth, so it insists on a client certificate too. etcdctl keeps retrying the handshake and reports "context deadline exceeded" after its dial timeout. After that failure, the same command with all three flags goes through.'
+				'Offering only the CA is not enough: etcd runs with --client-cert-auth, so it insists on a client certificate too. etcdctl keeps retrying the handshake and reports "context deadline exceeded" when its command timeout (--command-timeout, 5 s) runs out. After that failure, the same command with all three flags goes through.'
 			],
 			command:
 				`etcdctl --cacert=${PKI}/etcd/ca.crt put /lessons/tls/ca-only nope\n` +
@@ -38,6 +38,17 @@ export const securityLesson: Lesson = {
 				}
 				return keyHolds('/lessons/tls/three-flags', 'yes')(ctx);
 			}
+		},
+		{
+			title: "A key that is not the certificate's",
+			explain: [
+				'--cert and --key must be a pair: the key is the private half of the public key inside the certificate. Mix them up (here the server certificate with the peer key) and etcdctl refuses at once, before it talks to etcd at all: "tls: private key does not match public key", exit status 128 (a usage error, not a timeout).',
+				'The second line records that exit status in etcd, with a correct pair.'
+			],
+			command:
+				`etcdctl --cacert=${PKI}/etcd/ca.crt --cert=${PKI}/etcd/server.crt --key=${PKI}/etcd/peer.key get /lessons/tls/files\n` +
+				`etcdctl --cacert=${PKI}/etcd/ca.crt --cert=${PKI}/etcd/server.crt --key=${PKI}/etcd/server.key put /lessons/tls/mismatch-status "$?"`,
+			verify: keyHolds('/lessons/tls/mismatch-status', '128')
 		},
 		{
 			title: "The API server's own identity",

@@ -6,7 +6,7 @@ export function parseStatus(text: string): MemberState[] {
 		.split('\n')
 		.slice(1)
 		.map((l) => l.trim().split(/\s+/))
-		.filter((f) => f.length >= 6 && /^etcd-\d+$/.test(f[0]))
+		.filter((f) => f.length >= 6 && /^\d+$/.test(f[2]))
 		.map(([name, state, term, revision, commit, applied]) => ({
 			name,
 			state,

@@ -7,6 +7,7 @@ import { createClientFactory, plainTextHandshake, type Connector } from '../clie
 import { LocalCluster } from '../engine/cluster/local-cluster';
 import { runPlayground, type ClusterControl, type MemberState } from '../playground/control';
 import { memberForEndpoint } from '../playground/endpoints';
+import { hostMember } from '../playground/etcd';
 import { findPreset } from '../presets';
 import { seedPreset } from '../presets/seed';
 import { tlsHandshake } from '../presets/tls';
@@ -25,6 +26,7 @@ export function clusterControl(c: LocalCluster): ClusterControl {
 		drop: (r) => c.setDrop(r),
 		addMember: (learner) => c.addMember(learner),
 		removeMember: (n) => c.removeMember(n),
+		bootRestored: async (b) => ({ stopped: await c.bootRestored(b) }),
 		status: async (): Promise<MemberState[]> =>
 			c.names().map((name) => {
 				const s = c.server(name);
@@ -77,7 +79,7 @@ export const createNodeCluster: ClusterHostFactory = async (opts) => {
 	const control = clusterControl(cluster);
 	const connector: Connector = {
 		resolve: (ep) => {
-			const name = memberForEndpoint(ep);
+			const name = memberForEndpoint(ep, hostMember(cluster.names()));
 			return name && cluster.names().includes(name) ? name : null;
 		},
 		api: (name) => cluster.api(name)
@@ -100,7 +102,7 @@ export const createNodeCluster: ClusterHostFactory = async (opts) => {
 		}),
 		files: preset?.files,
 		members: () => cluster.names(),
-		control: (args, out) => runPlayground(control, args, out),
+		control: (args, out, io) => runPlayground(control, args, out, io),
 		waitForLeader: (timeoutMs) => waitForLeader(cluster, timeoutMs),
 		close: async () => {
 			clearInterval(timer);

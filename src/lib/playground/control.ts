@@ -3,6 +3,7 @@
  * grammar (documented in src/lib/shell/README.md) and drives any cluster that implements
  * ClusterControl: the in-process Node cluster or the page's Web Worker cluster.
  */
+import { runEtcd, type RestoredBootControl, type ShellFiles } from './etcd';
 
 export interface MemberState {
 	name: string;
@@ -25,6 +26,8 @@ export interface ClusterControl {
 	addMember(learner: boolean): Promise<string>;
 	removeMember(name: string): Promise<void>;
 	status(): Promise<MemberState[]>;
+	/** `etcd --data-dir DIR`: start a member on a restored data dir (./etcd.ts). */
+	bootRestored?: RestoredBootControl['bootRestored'];
 }
 
 export const PLAYGROUND_HELP = `Usage: playground COMMAND
@@ -83,7 +86,8 @@ export function formatStatus(states: MemberState[]): string {
 export async function runPlayground(
 	control: ClusterControl,
 	args: string[],
-	out: (text: string) => void
+	out: (text: string) => void,
+	io: { files?: ShellFiles } = {}
 ): Promise<number> {
 	const usage = (msg: string) => {
 		out(`playground: ${msg}\nRun 'playground help' for usage.\n`);
@@ -103,6 +107,8 @@ export async function runPlayground(
 			case 'status':
 				out(formatStatus(await control.status()));
 				return 0;
+			case 'etcd':
+				return await runEtcd(control, rest, out, io.files);
 			case 'kill':
 			case 'restart': {
 				if (rest.length !== 1) return usage(`${cmd} takes one member name`);

@@ -32,7 +32,7 @@ async function terminal(host: ClusterHost, log: string[]): Promise<ShellSession>
 		const b = etcdctlFs(session.fs, session.cwd).readFile(p);
 		return b === null ? null : new TextDecoder().decode(b);
 	};
-	session.attach(withTlsFiles(host.clients, read), (args, out) => host.control(args, out));
+	session.attach(withTlsFiles(host.clients, read), (args, out, io) => host.control(args, out, io));
 	return session;
 }
 
