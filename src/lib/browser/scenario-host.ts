@@ -14,7 +14,7 @@ export function workerClusterHost(namespace: string): ClusterHostFactory {
 			clients: m.clients,
 			files: m.files,
 			members: () => m.names(),
-			control: (args, out) => runPlayground(m, args, out),
+			control: (args, out, io) => runPlayground(m, args, out, io),
 			waitForLeader: async (timeoutMs) => {
 				await m.waitForLeader(timeoutMs);
 			},

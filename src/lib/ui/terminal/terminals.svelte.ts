@@ -167,7 +167,7 @@ export class TerminalTab {
 						const bytes = etcdctlFs(session.fs, session.cwd).readFile(path);
 						return bytes === null ? null : new TextDecoder().decode(bytes);
 					}),
-					control: async (args, out) => runPlayground(await cluster.ready, args, out),
+					control: async (args, out, io) => runPlayground(await cluster.ready, args, out, io),
 					loadEtcdctl,
 					readLine: (prompt) => this.controller.readLine(prompt),
 					interactive: true,
