@@ -368,6 +368,12 @@ export class EtcdServer {
 		}
 		// etcd fast-forwards a fresh member's election clock so the first election is quick.
 		if (fresh) node.advanceTicks(electionTicks - 1);
+		// The first member of a new cluster campaigns on its first tick, one tick after it
+		// starts (the others have started listening by then), instead of waiting for the
+		// smallest of three random timeouts: a fresh cluster has a leader about 100 ms sooner.
+		if (fresh && cfg.clusterState === 'new' && cfg.initialCluster[0]?.name === cfg.name) {
+			server.campaignOnFirstTick = true;
+		}
 		// Replay what was committed before the restart, so the member never serves a state
 		// older than what it had applied before it went down.
 		const commitAtStart = raftStorage.initialState().hardState.commit;
@@ -387,6 +393,12 @@ export class EtcdServer {
 		if (this.stopped) return;
 		this.ticks++;
 		this.node.tick();
+		if (this.campaignOnFirstTick) {
+			this.campaignOnFirstTick = false;
+			if (this.lead === NONE && this.role !== 'Candidate' && this.role !== 'PreCandidate') {
+				this.node.campaign();
+			}
+		}
 		const nowMs = this.ticks * this.cfg.tickMs;
 		this.lessor.advance(nowMs);
 		this.auth.advance(nowMs);
@@ -462,6 +474,9 @@ export class EtcdServer {
 
 	/** Why the member stopped itself, if it did. */
 	failure: Error | null = null;
+
+	/** Set on the first member of a new cluster: campaign at the first tick. */
+	private campaignOnFirstTick = false;
 
 	get isStopped(): boolean {
 		return this.stopped;
