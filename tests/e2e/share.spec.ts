@@ -27,6 +27,7 @@ async function replay(
 }
 
 async function linkFrom(page: Page): Promise<string> {
+	await page.getByTestId('scenario-menu').click();
 	await page.getByTestId('share-button').click();
 	const link = page.getByTestId('share-link');
 	await expect(link).toBeVisible();
@@ -83,6 +84,7 @@ test('export a scenario, import it elsewhere, download its transcript', async ({
 	const term = terminal(page);
 	await typeLine(page, term, 'etcdctl put exported yes');
 	await expect(term).toContainText('OK', { timeout: 10_000 });
+	await page.getByTestId('scenario-menu').click();
 	const [exported] = await Promise.all([
 		page.waitForEvent('download'),
 		page.getByTestId('export-button').click()

@@ -69,14 +69,24 @@ const PRESET_LEADER_TIMEOUT_MS = 10_000;
 export const createNodeCluster: ClusterHostFactory = async (opts) => {
 	const preset = findPreset(opts.preset);
 	if (opts.preset !== undefined && !preset) throw new Error(`unknown preset: ${opts.preset}`);
-	const cluster = await LocalCluster.create({
-		size: opts.size,
-		seed: opts.seed ?? 1,
-		clock: () => Date.now(),
-		tickMs: TICK_MS
-	});
+	const create = () =>
+		LocalCluster.create({
+			size: opts.size,
+			seed: opts.seed ?? 1,
+			clock: () => Date.now(),
+			tickMs: TICK_MS
+		});
+	let cluster = await create();
 	const timer = setInterval(() => cluster.tick(), TICK_MS);
-	const control = clusterControl(cluster);
+	let control = clusterControl(cluster);
+	// `playground reset`: the same cluster as at the start (same seed, same preset), fresh.
+	const reset = async () => {
+		cluster.close();
+		cluster = await create();
+		control = clusterControl(cluster);
+		await waitForLeader(cluster, PRESET_LEADER_TIMEOUT_MS);
+		if (preset) await seedPreset(preset, createClientFactory(connector));
+	};
 	const connector: Connector = {
 		resolve: (ep) => {
 			const name = memberForEndpoint(ep, hostMember(cluster.names()));
@@ -102,7 +112,7 @@ export const createNodeCluster: ClusterHostFactory = async (opts) => {
 		}),
 		files: preset?.files,
 		members: () => cluster.names(),
-		control: (args, out, io) => runPlayground(control, args, out, io),
+		control: (args, out, io) => runPlayground({ ...control, reset }, args, out, io),
 		waitForLeader: (timeoutMs) => waitForLeader(cluster, timeoutMs),
 		close: async () => {
 			clearInterval(timer);

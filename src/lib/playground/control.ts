@@ -28,6 +28,19 @@ export interface ClusterControl {
 	status(): Promise<MemberState[]>;
 	/** `etcd --data-dir DIR`: start a member on a restored data dir (./etcd.ts). */
 	bootRestored?: RestoredBootControl['bootRestored'];
+	/**
+	 * Wipes the cluster and starts it fresh (revision 1, the initial members); the page also
+	 * wipes terminal history and lesson progress, and reloads. Hosts without it refuse reset.
+	 */
+	reset?(): Promise<void>;
+}
+
+/** What `playground` may ask the learner (a terminal has it; a replayed scenario does not). */
+export interface PlaygroundIo {
+	/** Shows `prompt` and reads one line; null on Ctrl-C or end of input. */
+	readLine?(prompt: string): Promise<string | null>;
+	/** The shell's files, for `etcd --data-dir DIR` (the shell's `etcd` runs `playground etcd`). */
+	files?: ShellFiles;
 }
 
 export const PLAYGROUND_HELP = `Usage: playground COMMAND
@@ -43,8 +56,22 @@ Control the playground cluster (not part of etcd):
   playground drop 0.2                           lose each message with probability 0.2
   playground member add [--learner]             add a member etcd-N and start it
   playground member remove etcd-3               remove a member and stop it
+  playground reset [--yes]                      wipe everything, start a fresh cluster (asks first)
   playground help                               this text
 `;
+
+/** `control` with the host's own `reset` (a class such as the page's ClusterManager stays whole). */
+export function withReset(control: ClusterControl, reset: () => Promise<void>): ClusterControl {
+	return new Proxy(control, {
+		get: (target, prop) => {
+			if (prop === 'reset') return reset;
+			const value: unknown = Reflect.get(target, prop, target);
+			return typeof value === 'function' ? value.bind(target) : value;
+		}
+	});
+}
+
+export const RESET_QUESTION = 'Wipe the cluster, terminal history and lesson progress? [y/N] ';
 
 function parseDuration(s: string): number | null {
 	const m = /^(\d+(?:\.\d+)?)(ms|s)?$/.exec(s);
@@ -87,7 +114,7 @@ export async function runPlayground(
 	control: ClusterControl,
 	args: string[],
 	out: (text: string) => void,
-	io: { files?: ShellFiles } = {}
+	io: PlaygroundIo = {}
 ): Promise<number> {
 	const usage = (msg: string) => {
 		out(`playground: ${msg}\nRun 'playground help' for usage.\n`);
@@ -177,6 +204,28 @@ export async function runPlayground(
 					return 0;
 				}
 				return usage('member takes add or remove');
+			}
+			case 'reset': {
+				const yes = rest.length === 1 && (rest[0] === '--yes' || rest[0] === '-y');
+				if (rest.length > 0 && !yes) return usage('reset takes only --yes (or -y)');
+				if (!control.reset) {
+					out('playground: reset is not available here\n');
+					return 1;
+				}
+				if (!yes) {
+					if (!io.readLine) {
+						out('playground: reset needs confirmation: run playground reset --yes\n');
+						return 1;
+					}
+					const answer = await io.readLine(RESET_QUESTION);
+					if (!/^y(es)?$/i.test(answer?.trim() ?? '')) {
+						out('reset cancelled\n');
+						return 1;
+					}
+				}
+				await control.reset();
+				out('reset: a fresh cluster is starting\n');
+				return 0;
 			}
 			default:
 				return usage(`unknown command "${cmd}"`);

@@ -42,6 +42,7 @@ const PLAYGROUND = [
 	'latency',
 	'drop',
 	'member',
+	'reset',
 	'help'
 ];
 const PLAYGROUND_MEMBER_ARG = new Set(['kill', 'restart', 'isolate', 'partition']);
@@ -148,6 +149,7 @@ export async function complete(text: string, source: CompletionSource): Promise<
 			return result([...source.members()]);
 		}
 		if (args[0] === 'latency' && args.length === 2) return result([...source.members()]);
+		if (args[0] === 'reset' && args.length === 1) return result(['--yes']);
 		return result([]);
 	}
 	if (cmd !== 'etcdctl') return result([]);

@@ -38,6 +38,8 @@ export interface TerminalOptions {
 	onCommand?: (text: string) => void;
 	/** Called when a command starts and ends (busy indicator). */
 	onBusy?: (busy: boolean) => void;
+	/** Called with the exit status of every command onCommand announced (the transcript). */
+	onExit?: (status: number) => void;
 }
 
 type Mode = 'edit' | 'search' | 'run' | 'read';
@@ -448,6 +450,7 @@ export class TerminalController {
 			this.reader = null;
 			this.opts.onBusy?.(false);
 		}
+		this.opts.onExit?.(status);
 		for (const n of shell.takeNotices()) this.out(`${n}\n`);
 		if (shell.exited) {
 			this.out('logout\n');

@@ -11,10 +11,13 @@ export interface HistoryStore {
 
 export const HISTORY_LIMIT = 1000;
 
+/** Where the page keeps the terminal history (localStorage). */
+export const HISTORY_KEY = 'etcd-playground/history';
+
 /** A store over a Web Storage object (or anything with getItem/setItem). */
 export function storageHistory(
 	storage: Pick<Storage, 'getItem' | 'setItem'>,
-	key = 'etcd-playground/history'
+	key = HISTORY_KEY
 ): HistoryStore {
 	return {
 		load() {

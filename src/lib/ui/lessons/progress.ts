@@ -7,13 +7,13 @@ export interface ProgressStore {
 	setItem(key: string, value: string): void;
 }
 
-const KEY = 'etcd-playground/lesson-progress';
+export const PROGRESS_KEY = 'etcd-playground/lesson-progress';
 
 export type Progress = Record<string, number[]>;
 
 export function loadProgress(store: ProgressStore | null): Progress {
 	try {
-		const raw = store?.getItem(KEY);
+		const raw = store?.getItem(PROGRESS_KEY);
 		if (!raw) return {};
 		const parsed = JSON.parse(raw) as unknown;
 		if (!parsed || typeof parsed !== 'object') return {};
@@ -29,7 +29,7 @@ export function loadProgress(store: ProgressStore | null): Progress {
 
 export function saveProgress(store: ProgressStore | null, progress: Progress): void {
 	try {
-		store?.setItem(KEY, JSON.stringify(progress));
+		store?.setItem(PROGRESS_KEY, JSON.stringify(progress));
 	} catch {
 		// Storage full or denied: progress lasts for this visit only.
 	}

@@ -97,6 +97,16 @@ function prefixEnd(prefix: Uint8Array): Uint8Array {
 export interface ScenarioLine {
 	terminal: string;
 	text: string;
+	/** What the shell printed while it ran (and background output until the next command). */
+	output: string;
+	/** Its exit status; null while it runs. */
+	status: number | null;
+}
+
+/** Colours and cursor moves out of terminal output, for the text transcript. */
+function plain(text: string): string {
+	// eslint-disable-next-line no-control-regex -- matching escape sequences is the point
+	return text.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07]*\x07|\r/g, '');
 }
 
 export class TerminalTab {
@@ -108,6 +118,8 @@ export class TerminalTab {
 	session: ShellSession | null = null;
 	private view: { write(s: string): void; cols: number } | null = null;
 	private backlog: string[] = [];
+	/** The scenario line the shell's output belongs to (the last command run here). */
+	last: ScenarioLine | null = null;
 
 	constructor(id: number, host: string, tabs: TerminalTabs) {
 		this.id = id;
@@ -149,25 +161,49 @@ export class TerminalTab {
 				typeof localStorage === 'undefined' ? null : storageHistory(localStorage)
 			),
 			completion,
-			onCommand: (text) => tabs.recordCommand(this, text),
+			onCommand: (text) => (this.last = tabs.recordCommand(this, text)),
 			onBusy: (b) => (this.busy = b),
+			onExit: (status) => {
+				if (this.last) this.last.status = status;
+			},
 			shell: async (): Promise<ShellPort> => {
-				const [{ ShellSession }, { runPlayground }, { withTlsFiles }, { etcdctlFs }] =
-					await Promise.all([
-						import('../../shell/session'),
-						import('../../playground/control'),
-						import('../../presets/tls'),
-						import('../../shell/vfs')
-					]);
+				const [
+					{ ShellSession },
+					{ runPlayground, withReset },
+					{ withTlsFiles },
+					{ etcdctlFs },
+					{ resetPlayground }
+				] = await Promise.all([
+					import('../../shell/session'),
+					import('../../playground/control'),
+					import('../../presets/tls'),
+					import('../../shell/vfs'),
+					import('../reset')
+				]);
 				// A preset's files (kubeadm's certificates) are in every terminal from the start.
 				const files = await cluster.ready.then((m) => m.files).catch(() => ({}));
 				const session = await ShellSession.create({
-					write: (text) => this.controller.write(text),
+					write: (text) => {
+						if (this.last) this.last.output += text;
+						this.controller.write(text);
+					},
 					clients: withTlsFiles(clients, (path) => {
 						const bytes = etcdctlFs(session.fs, session.cwd).readFile(path);
 						return bytes === null ? null : new TextDecoder().decode(bytes);
 					}),
-					control: async (args, out, io) => runPlayground(await cluster.ready, args, out, io),
+					control: async (args, out, io) =>
+						runPlayground(
+							withReset(await cluster.ready, () =>
+								resetPlayground(
+									cluster.ready,
+									typeof localStorage === 'undefined' ? null : localStorage,
+									() => location.reload()
+								)
+							),
+							args,
+							out,
+							{ ...io, readLine: (prompt) => this.controller.readLine(prompt) }
+						),
 					loadEtcdctl,
 					readLine: (prompt) => this.controller.readLine(prompt),
 					interactive: true,
@@ -250,9 +286,11 @@ export class TerminalTabs {
 		return tab.controller.execute(text);
 	}
 
-	recordCommand(tab: TerminalTab, text: string): void {
-		this.scenario = [...this.scenario, { terminal: tab.title, text }];
+	recordCommand(tab: TerminalTab, text: string): ScenarioLine {
+		const line: ScenarioLine = { terminal: tab.title, text, output: '', status: null };
+		this.scenario = [...this.scenario, line];
 		this.timeline.add('command', text.split('\n')[0], { member: tab.host });
+		return line;
 	}
 
 	/** The session as a scenario file (the format of tests/conformance/*.sh). */
@@ -266,5 +304,24 @@ export class TerminalTabs {
 			lines.push(l.text);
 		}
 		return lines.join('\n') + '\n';
+	}
+
+	/**
+	 * The session as a transcript (the format of src/lib/scenario/transcript.ts): each command
+	 * after `$ `, what it printed, and `[exit N]` when its status was not 0.
+	 */
+	transcriptText(): string {
+		let last = '';
+		let out = '';
+		for (const l of this.scenario) {
+			if (l.terminal !== last && this.tabs.length > 1) out += `# ${l.terminal}\n`;
+			last = l.terminal;
+			const [first, ...rest] = l.text.split('\n');
+			out += `$ ${first}\n` + rest.map((r) => r + '\n').join('');
+			const text = plain(l.output);
+			out += text === '' || text.endsWith('\n') ? text : text + '\n';
+			if (l.status !== null && l.status !== 0) out += `[exit ${l.status}]\n`;
+		}
+		return out;
 	}
 }
