@@ -4,9 +4,10 @@
  * its own namespace, leaving the learner's cluster alone. The scenario and every message are
  * plain text; components show them with text interpolation only.
  */
-import { decodeScenarioLink, encodeScenarioLink, ShareLinkError } from '../../share/link';
-import { validateScenarioText } from '../../share/validate';
 import { loadEtcdctl } from '../terminal/terminals.svelte';
+
+// The link codec and the scenario checks load on first use: most visits never share.
+const linkCodec = () => import('../../share/link');
 
 export type Incoming =
 	| { state: 'none' }
@@ -41,6 +42,7 @@ export class ShareState {
 	/** Reads a share fragment (location.hash); anything that is not one is left alone. */
 	async openFragment(hash: string): Promise<void> {
 		if (!/^#?v\d/.test(hash)) return;
+		const { decodeScenarioLink, ShareLinkError } = await linkCodec();
 		try {
 			const scenario = await decodeScenarioLink(hash);
 			this.incoming = { state: 'ready', scenario, source: 'link' };
@@ -55,6 +57,7 @@ export class ShareState {
 	async makeLink(scenario: string, base: string): Promise<string> {
 		this.linkError = '';
 		try {
+			const { encodeScenarioLink } = await linkCodec();
 			this.link = `${base}#${await encodeScenarioLink(scenario)}`;
 		} catch (e) {
 			this.link = '';
@@ -85,6 +88,7 @@ export class ShareState {
 			};
 			return;
 		}
+		const { validateScenarioText } = await import('../../share/validate');
 		const problem = validateScenarioText(text);
 		this.incoming = problem
 			? { state: 'invalid', message: problem + ' Nothing was run.' }
