@@ -158,9 +158,10 @@ export async function runEtcd(
 	if (typeof boot === 'string') {
 		if (files.list(dataDir).length === 0) {
 			out(
-				`etcd: ${dataDir} holds no member data. Here etcd only starts a member on a data dir that\n` +
-					`\`etcdctl snapshot restore SNAPSHOT --data-dir ${dataDir}\` wrote (the running members are\n` +
-					'already started: `playground status`).\n'
+				`etcd: ${dataDir} holds no member data\n` +
+					'(here etcd starts a member on a data dir that `etcdctl snapshot restore SNAPSHOT\n' +
+					`--data-dir ${dataDir}\` wrote; the running members are already started: see\n` +
+					'`playground status`)\n'
 			);
 		} else out(`etcd: ${boot}\n`);
 		return 1;

@@ -9,6 +9,7 @@ import type { EtcdctlRunner } from './etcdctl-io';
 import { TTY_ERR_VAR, TTY_IN_VAR, TTY_VAR, TTY_VARS } from './interleave';
 import { shellJoin } from './quote';
 import type { ShellIo } from '../playground/etcd';
+import { syncEtcdStaticPod } from '../playground/kubelet';
 import { etcdctlFs, shellFiles } from './vfs';
 
 /** Where a command's output goes when it may print straight to the terminal. */
@@ -232,6 +233,27 @@ function etcdCommand(host: CommandHost): Command {
 			const files = shellFiles(host.fs, ctx.cwd);
 			const code = await control(['etcd', ...args], (t) => (out += t), { files });
 			return code === 0 ? ok('', out, 0) : ok('', out, code);
+		}
+	};
+}
+
+/**
+ * `command`, after the kubelet had its look at the etcd static pod's manifest: a learner who
+ * pointed /etc/kubernetes/manifests/etcd.yaml at a restored data dir finds etcd restarted
+ * there when they next reach the cluster (src/lib/playground/kubelet.ts).
+ */
+function afterKubelet(host: CommandHost, command: Command): Command {
+	return {
+		...command,
+		async execute(args, ctx) {
+			const control = host.control();
+			const note = control
+				? await syncEtcdStaticPod(host.fs, shellFiles(host.fs, ctx.cwd), control)
+				: '';
+			const tty = ttyOf(host, ctx);
+			if (note !== '' && tty.err) tty.err(note, 'stderr');
+			const r = await command.execute(args, ctx);
+			return note !== '' && !tty.err ? { ...r, stderr: note + r.stderr } : r;
 		}
 	};
 }
@@ -575,8 +597,8 @@ const ELSEWHERE = [
 
 export function playgroundCommands(host: CommandHost, inv: Invocation): Command[] {
 	return [
-		etcdctlCommand(host, inv),
-		playgroundCommand(host),
+		afterKubelet(host, etcdctlCommand(host, inv)),
+		afterKubelet(host, playgroundCommand(host)),
 		etcdCommand(host),
 		printfCommand(),
 		sudoCommand(),

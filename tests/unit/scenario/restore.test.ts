@@ -81,7 +81,7 @@ describe('etcd --data-dir on a restored snapshot (CKA, one member)', () => {
 				quietMs: 20
 			}
 		);
-		expect(t).toContain('etcd: /var/lib/etcd-nothing holds no member data.');
+		expect(t).toContain('etcd: /var/lib/etcd-nothing holds no member data\n(here etcd starts');
 		expect(t).toMatch(/\[exit 1\]\n\$ etcdctl put k v\nOK\n$/);
 	});
 
