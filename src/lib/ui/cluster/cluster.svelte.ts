@@ -117,6 +117,9 @@ export class ClusterState {
 			await this.poll();
 			this.timer = setInterval(() => void this.poll(), POLL_MS);
 			const leader = await manager.waitForLeader(15_000);
+			// The member cards show that leader too before the page says the cluster is ready.
+			while (this.polling) await new Promise((r) => setTimeout(r, 10));
+			await this.poll();
 			this.phase = 'ready';
 			this.message = `Cluster ready: ${manager.names().length} members, leader ${leader}`;
 		} catch (e) {
