@@ -17,3 +17,5 @@ etcdctl get "" --prefix --keys-only
 etcdctl member list
 etcdctl lease list
 etcdctl put c 3 -w json
+etcdctl snapshot restore /var/lib/etcd-restore/member/snap/db --data-dir /var/lib/etcd-copy
+etcdctl snapshot restore /var/lib/etcd-restore/member/snap/db --data-dir /var/lib/etcd-copy --skip-hash-check 2>&1 | grep -c 'restored snapshot'

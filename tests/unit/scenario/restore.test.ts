@@ -68,6 +68,17 @@ describe('etcd --data-dir on a restored snapshot (CKA, one member)', () => {
 		);
 		const lease = /lease ([0-9a-f]+) granted/.exec(o.get('etcdctl lease grant 600')![0])![1];
 		expect(o.get('etcdctl lease list')![0]).toBe(`found 1 leases\n${lease}\n`);
+		// A data dir's db has no hash appended (real etcdctl 3.4.23 refuses it the same way).
+		expect(
+			o.get(
+				'etcdctl snapshot restore /var/lib/etcd-restore/member/snap/db --data-dir /var/lib/etcd-copy'
+			)![0]
+		).toMatch(/\nError: snapshot missing hash but --skip-hash-check=false\n\[exit 1\]\n$/);
+		expect(
+			o.get(
+				"etcdctl snapshot restore /var/lib/etcd-restore/member/snap/db --data-dir /var/lib/etcd-copy --skip-hash-check 2>&1 | grep -c 'restored snapshot'"
+			)![0]
+		).toBe('1\n');
 		expect(o.get('etcdctl put c 3 -w json')![0]).toBe(
 			'{"header":{"cluster_id":14841639068965178418,"member_id":10276657743932975437,"revision":4,"raft_term":2}}\n'
 		);

@@ -28,6 +28,11 @@ import type { MemberRecord } from './membership';
 interface SnapshotFile {
 	format: 'etcd-playground-snapshot';
 	version: number;
+	/**
+	 * Set on a data dir's member/snap/db: `snapshot save` appends a hash to what it streams, a
+	 * member's own db has none, so restoring one needs --skip-hash-check.
+	 */
+	hashless?: boolean;
 	state: {
 		mvcc: { meta: { consistentIndex: number; consistentTerm: number } } & Record<string, unknown>;
 		auth: unknown;
@@ -135,7 +140,7 @@ export function restoreSnapshot(snapshot: SnapshotFile, opts: RestoreOptions): R
 		memberId,
 		members,
 		files: {
-			[DB_FILE]: encode({ format: 'etcd-playground-snapshot', version: 1, state }),
+			[DB_FILE]: encode({ format: 'etcd-playground-snapshot', version: 1, hashless: true, state }),
 			[snapFileName(1, index)]: encode(snap),
 			[WAL_FILE]: encode(wal)
 		}

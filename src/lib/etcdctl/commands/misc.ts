@@ -166,10 +166,10 @@ export async function snapshotRestore(ctx: Context): Promise<void> {
 	zapInfo(ctx, 'snapshot/v3_snapshot.go:296', 'restoring snapshot', where);
 	const data = ctx.io.fs.readFile(path);
 	if (data === null) throw new ExitError(ExitCode.Error, `open ${path}: no such file or directory`);
-	if (!ctx.flags.bool('skip-hash-check') && !readSnapshot(data)) {
+	const snapshot = readSnapshotFile(data);
+	if (!ctx.flags.bool('skip-hash-check') && (!snapshot || snapshot.hashless)) {
 		throw new ExitError(ExitCode.Error, 'snapshot missing hash but --skip-hash-check=false');
 	}
-	const snapshot = readSnapshotFile(data);
 	if (!snapshot) throw new ExitError(ExitCode.Error, 'invalid database');
 	const restored = restoreSnapshot(snapshot, {
 		name,
