@@ -28,8 +28,11 @@ import { commandLines } from '../../../src/lib/scenario/transcript';
 import { ShellSession } from '../../../src/lib/shell/session';
 import { SEEDS_DIR, seedCommands, seedFiles, type SeedCommand } from './extract';
 
-/** A foreground command still running after this long is interrupted (watches). */
-const INTERRUPT_MS = 3_000;
+/**
+ * A foreground command still running after this long is interrupted (watches). Longer than
+ * etcdctl's 5 s command timeout, after which a command without certificates fails.
+ */
+const INTERRUPT_MS = 6_000;
 
 interface Outcome {
 	command: SeedCommand;
