@@ -58,7 +58,8 @@ export const backupLesson: Lesson = {
 		{
 			title: 'Run etcd on the restored data',
 			explain: [
-				'The restored directory is just files until an etcd runs on it. On a kubeadm node you point the etcd static pod at it: in /etc/kubernetes/manifests/etcd.yaml change the etcd-data hostPath (and --data-dir) to the new directory, and the kubelet restarts etcd there. On a plain host you stop etcd and start it with --data-dir. Here, run etcd yourself: the old cluster stops and the restored member takes its place on this host.',
+				'The restored directory is just files until an etcd runs on it. On a kubeadm node you point the etcd static pod at it: in /etc/kubernetes/manifests/etcd.yaml change the etcd-data hostPath to the new directory (or --data-dir together with its volume mount), and the kubelet restarts etcd there. On a plain host you stop etcd and start it with --data-dir. Here, run etcd yourself: the old cluster stops and the restored member takes its place on this host.',
+				"The kubeadm way works here too, instead of the etcd command: sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml, and the kubelet restarts etcd on the new directory before your next etcdctl command.",
 				'etcd reads who it is from the directory (member 8e9e05c52164694d in cluster cdf818194e3a8c32, from the restore), not from flags. Once it has elected itself, the deployments are back at the revisions they had in the snapshot, and the configmap written after the backup is gone: a restore is a step back in time for the whole key space.'
 			],
 			command:
