@@ -6,7 +6,7 @@
 import type { Command, CommandContext, ExecResult, InMemoryFs } from 'just-bash';
 import type { ClientFactory } from '../client/types';
 import type { EtcdctlRunner } from './etcdctl-io';
-import { TTY_ERR_VAR, TTY_IN_VAR, TTY_VAR, TTY_VARS } from './interleave';
+import { STREAM_COMMAND, TTY_ERR_VAR, TTY_IN_VAR, TTY_VAR, TTY_VARS } from './interleave';
 import { shellJoin } from './quote';
 import type { ShellIo } from '../playground/etcd';
 import { syncEtcdStaticPod } from '../playground/kubelet';
@@ -80,10 +80,10 @@ function ttyPrefix(ctx: CommandContext): string {
  * The invocation's signal (Ctrl-C, job stop) combined with just-bash's own (timeouts), for one
  * command: `dispose()` detaches it again, so a long session does not pile up listeners.
  */
-function linkedSignal(a: AbortSignal, b: AbortSignal | undefined) {
+function linkedSignal(...signals: (AbortSignal | undefined)[]) {
 	const controller = new AbortController();
 	const abort = () => controller.abort();
-	const sources = b ? [a, b] : [a];
+	const sources = signals.filter((s): s is AbortSignal => s !== undefined);
 	for (const s of sources) {
 		if (s.aborted) controller.abort();
 		else s.addEventListener('abort', abort, { once: true });
@@ -94,50 +94,151 @@ function linkedSignal(a: AbortSignal, b: AbortSignal | undefined) {
 	};
 }
 
+/** Where one etcdctl run prints instead of its tty (a streaming pipe), and what else stops it. */
+interface EtcdctlSinks {
+	stdout?: (text: string) => void;
+	/** Stops it as Ctrl-C would (head has its lines). */
+	stop?: AbortSignal;
+}
+
+/** Runs etcdctl as the command `etcdctl ARGS` in ctx: live where its streams are the tty. */
+async function runEtcdctl(
+	host: CommandHost,
+	inv: Invocation,
+	args: string[],
+	ctx: CommandContext,
+	sinks: EtcdctlSinks = {}
+): Promise<ExecResult> {
+	const run = await host.etcdctl();
+	const clients = host.clients();
+	if (!run) return ok('', 'etcdctl: not available in this terminal\n', 1);
+	if (!clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
+	const tty = ttyOf(host, ctx);
+	const link = linkedSignal(inv.signal(), ctx.signal, sinks.stop);
+	let out = '';
+	let err = '';
+	const print = (t: string) =>
+		sinks.stdout ? sinks.stdout(t) : tty.out ? tty.out(t, 'stdout') : (out += t);
+	const stdin = latin1Bytes(latin1(ctx));
+	const code = await run({
+		args,
+		env: exportedEnv(ctx),
+		stdin: async () => (tty.in ? null : stdin),
+		readLine: tty.in ? host.readLine : undefined,
+		stdout: print,
+		stderr: (t) => (tty.err ? tty.err(t, 'stderr') : (err += t)),
+		signal: link.signal,
+		fs: etcdctlFs(host.fs, ctx.cwd),
+		clients,
+		exec: ctx.exec
+			? async (argv, env) => {
+					// `watch -- cmd`, `lock name cmd`: cmd sees the variables etcdctl adds
+					// (ETCD_WATCH_*) exported, and prints where etcdctl prints.
+					const current = exportedEnv(ctx);
+					const assign = Object.entries(env)
+						.filter(([k, v]) => current[k] !== v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
+						.map(([k, v]) => `${k}=${shellJoin([v])} `)
+						.join('');
+					const r = await ctx.exec!(assign + shellJoin(argv), { cwd: ctx.cwd });
+					print(r.stdout);
+					if (tty.err) tty.err(r.stderr, 'stderr');
+					else err += r.stderr;
+					return r.exitCode;
+				}
+			: undefined,
+		now: host.now
+	}).finally(link.dispose);
+	return ok(out, err, code);
+}
+
 function etcdctlCommand(host: CommandHost, inv: Invocation): Command {
 	return {
 		name: 'etcdctl',
 		trusted: true,
+		execute: (args, ctx) => runEtcdctl(host, inv, args, ctx)
+	};
+}
+
+/**
+ * `etcdctl watch ... | grep ... | head -n 3` as interleave.ts rewrites it: STREAM_COMMAND SCRIPT
+ * LIMIT ARGS... runs `etcdctl ARGS` and hands what it prints to SCRIPT (the line filters that
+ * followed it in the pipe) as it comes, a batch of whole lines at a time, so the filters' output
+ * shows while the watch runs. LIMIT (when not empty) is the count of the `head` that ended the
+ * filters: once that many lines are out, etcdctl stops, as SIGPIPE would stop it, and the status
+ * is head's 0. Ctrl-C gives 130; otherwise the filters' status (0 if any batch gave 0).
+ */
+function streamCommand(host: CommandHost, inv: Invocation): Command {
+	return {
+		name: STREAM_COMMAND,
+		trusted: true,
 		async execute(args, ctx) {
-			const run = await host.etcdctl();
-			const clients = host.clients();
-			if (!run) return ok('', 'etcdctl: not available in this terminal\n', 1);
-			if (!clients) return ok('', 'etcdctl: no cluster is attached to this terminal\n', 1);
+			const [script = '', limitArg = '', ...etcdctlArgs] = args;
+			const limit = limitArg === '' ? Infinity : Number(limitArg);
 			const tty = ttyOf(host, ctx);
-			const link = linkedSignal(inv.signal(), ctx.signal);
+			const stop = new AbortController();
 			let out = '';
 			let err = '';
-			const stdin = latin1Bytes(latin1(ctx));
-			const code = await run({
-				args,
-				env: exportedEnv(ctx),
-				stdin: async () => (tty.in ? null : stdin),
-				readLine: tty.in ? host.readLine : undefined,
-				stdout: (t) => (tty.out ? tty.out(t, 'stdout') : (out += t)),
-				stderr: (t) => (tty.err ? tty.err(t, 'stderr') : (err += t)),
-				signal: link.signal,
-				fs: etcdctlFs(host.fs, ctx.cwd),
-				clients,
-				exec: ctx.exec
-					? async (argv, env) => {
-							// `watch -- cmd`, `lock name cmd`: cmd sees the variables etcdctl adds
-							// (ETCD_WATCH_*) exported, and prints where etcdctl prints.
-							const current = exportedEnv(ctx);
-							const assign = Object.entries(env)
-								.filter(([k, v]) => current[k] !== v && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k))
-								.map(([k, v]) => `${k}=${shellJoin([v])} `)
-								.join('');
-							const r = await ctx.exec!(assign + shellJoin(argv), { cwd: ctx.cwd });
-							if (tty.out) tty.out(r.stdout, 'stdout');
-							else out += r.stdout;
-							if (tty.err) tty.err(r.stderr, 'stderr');
-							else err += r.stderr;
-							return r.exitCode;
-						}
-					: undefined,
-				now: host.now
-			}).finally(link.dispose);
-			return ok(out, err, code);
+			let shown = 0;
+			let status: number | null = null;
+			let ranFilters = false;
+			const emit = (text: string) => {
+				if (shown >= limit || text === '') return;
+				let end = text.length;
+				if (limit !== Infinity) {
+					// head counts whole lines; it prints a last partial one as it is.
+					end = 0;
+					while (end < text.length && shown < limit) {
+						const nl = text.indexOf('\n', end);
+						end = nl < 0 ? text.length : nl + 1;
+						if (nl >= 0) shown++;
+					}
+				}
+				const part = text.slice(0, end);
+				if (tty.out) tty.out(part, 'stdout');
+				else out += part;
+				if (shown >= limit) stop.abort();
+			};
+			const filter = async (text: string) => {
+				if (shown >= limit) return;
+				if (script === '') return emit(text);
+				ranFilters = true;
+				const r = await ctx.exec!(script, {
+					cwd: ctx.cwd,
+					stdin: text,
+					// ctx.exec starts from the state the line started with: the variables the
+					// line has set since then are passed on, the tty markers blanked (what the
+					// filters run prints back to us).
+					env: { ...Object.fromEntries(ctx.env), ...blankTty }
+				});
+				emit(r.stdout);
+				if (tty.err) tty.err(r.stderr, 'stderr');
+				else err += r.stderr;
+				status = status === 0 ? 0 : r.exitCode;
+			};
+			if (script !== '' && !ctx.exec) return ok('', 'playground: cannot run a pipe here\n', 1);
+			const blankTty = Object.fromEntries(TTY_VARS.map((v) => [v, '']));
+			if (limit === 0) stop.abort();
+			let pending = '';
+			let chain = Promise.resolve();
+			const r = await runEtcdctl(host, inv, etcdctlArgs, ctx, {
+				stop: stop.signal,
+				stdout: (t) => {
+					pending += t;
+					const cut = pending.lastIndexOf('\n') + 1;
+					if (cut === 0) return;
+					const lines = pending.slice(0, cut);
+					pending = pending.slice(cut);
+					chain = chain.then(() => filter(lines));
+				}
+			});
+			await chain;
+			const headDone = shown >= limit;
+			if (!headDone && (pending !== '' || !ranFilters)) await filter(pending);
+			// etcdctl's own errors come first, as the filters print after what it wrote.
+			const errors = (headDone ? '' : r.stderr) + err;
+			const interrupted = inv.signal().aborted || ctx.signal?.aborted;
+			const code = headDone ? 0 : interrupted ? 130 : script === '' ? 0 : (status ?? 0);
+			return ok(out, errors, code);
 		}
 	};
 }
@@ -233,6 +334,33 @@ function etcdCommand(host: CommandHost): Command {
 			const files = shellFiles(host.fs, ctx.cwd);
 			const code = await control(['etcd', ...args], (t) => (out += t), { files });
 			return code === 0 ? ok('', out, 0) : ok('', out, code);
+		}
+	};
+}
+
+/**
+ * Options that only change how often output is flushed, which just-bash's grep, sed and jq do
+ * not know (every command's output is whole when it ends). Guides pipe `etcdctl watch` through
+ * them (`| grep --line-buffered PUT`): they are accepted and do nothing.
+ */
+const FLUSH_OPTIONS: Record<string, readonly string[]> = {
+	grep: ['--line-buffered'],
+	egrep: ['--line-buffered'],
+	fgrep: ['--line-buffered'],
+	sed: ['-u', '--unbuffered', '--line-length=0'],
+	jq: ['--unbuffered']
+};
+
+function flushOptionsCommand(name: string): Command {
+	const drop = new Set(FLUSH_OPTIONS[name]);
+	return {
+		name,
+		trusted: true,
+		async execute(args, ctx) {
+			if (!ctx.origCommand) return ok('', `${name}: not available\n`, 127);
+			const end = args.indexOf('--');
+			const kept = args.filter((a, i) => !(drop.has(a) && (end < 0 || i < end)));
+			return ctx.origCommand(kept);
 		}
 	};
 }
@@ -598,9 +726,11 @@ const ELSEWHERE = [
 export function playgroundCommands(host: CommandHost, inv: Invocation): Command[] {
 	return [
 		afterKubelet(host, etcdctlCommand(host, inv)),
+		streamCommand(host, inv),
 		afterKubelet(host, playgroundCommand(host)),
 		etcdCommand(host),
 		printfCommand(),
+		...Object.keys(FLUSH_OPTIONS).map(flushOptionsCommand),
 		sudoCommand(),
 		sleepCommand(inv),
 		historyCommand(host),

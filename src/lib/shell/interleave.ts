@@ -17,7 +17,14 @@
  * appears when it ends, stdout and stderr in the order bash shows them. etcdctl learns through
  * TTY_VAR that its stdout is the terminal, and prints there as it goes.
  */
-import type { CommandNode, ScriptNode, SimpleCommandNode, StatementNode } from 'just-bash';
+import type {
+	CommandNode,
+	PipelineNode,
+	ScriptNode,
+	SimpleCommandNode,
+	StatementNode,
+	WordNode
+} from 'just-bash';
 
 type RedirectionNode = SimpleCommandNode['redirections'][number];
 
@@ -40,8 +47,15 @@ export const TTY_ERR_VAR = 'PLAYGROUND_TTY_ERR';
 export const TTY_IN_VAR = 'PLAYGROUND_TTY_IN';
 export const TTY_VARS: readonly string[] = [TTY_VAR, TTY_ERR_VAR, TTY_IN_VAR];
 
+/**
+ * The command a streaming pipe becomes (see `Router.stream` and commands.ts):
+ * `etcdctl watch k | grep PUT | head -n 2` runs as `playground-stream 'grep PUT' 2 watch k`.
+ */
+export const STREAM_COMMAND = 'playground-stream';
+
 const LIVE_COMMANDS = new Set([
 	'etcdctl',
+	STREAM_COMMAND,
 	'fg',
 	'sudo',
 	'env',
@@ -66,6 +80,12 @@ function takesInput(redirections: RedirectionNode[]): boolean {
 const word = (value: string) => ({
 	type: 'Word' as const,
 	parts: [{ type: 'Literal' as const, value }]
+});
+
+/** A word with no globbing or splitting of its text: 'value'. */
+const quoted = (value: string): WordNode => ({
+	type: 'Word',
+	parts: [{ type: 'SingleQuoted', value }]
 });
 
 /** Which of stdout and stderr a list of redirections takes over. */
@@ -99,15 +119,161 @@ function assignment(name: string, value: string) {
 	return { type: 'Assignment' as const, name, value: word(value), append: false, array: null };
 }
 
+/** A word's text when it has no expansions (quotes and escapes resolved), else undefined. */
+function staticText(w: WordNode | null | undefined): string | undefined {
+	if (!w) return undefined;
+	let text = '';
+	for (const part of w.parts) {
+		if (part.type === 'Literal' || part.type === 'SingleQuoted' || part.type === 'Escaped') {
+			text += part.value;
+		} else if (part.type === 'DoubleQuoted') {
+			const inner = staticText({ type: 'Word', parts: part.parts });
+			if (inner === undefined) return undefined;
+			text += inner;
+		} else return undefined;
+	}
+	return text;
+}
+
+/** etcdctl commands that print as they go and run until stopped. */
+const LONG_RUNNING = new Set(['watch', 'keep-alive', 'lock', 'elect']);
+
+/** `etcdctl ... watch ...` (and keep-alive, lock, elect) printing into the pipe. */
+function streamingEtcdctl(c: CommandNode): c is SimpleCommandNode {
+	return (
+		c.type === 'SimpleCommand' &&
+		literal(c.name) === 'etcdctl' &&
+		c.args.some((a) => LONG_RUNNING.has(staticText(a) ?? '')) &&
+		!taken(c.redirections).out
+	);
+}
+
+/** head's line count (`head`, `-n N`, `-nN`, `-N`, `--lines=N`, `--lines N`), else null. */
+function headCount(args: WordNode[]): number | null {
+	const a = args.map(staticText);
+	if (a.some((x) => x === undefined)) return null;
+	const [first, second] = a as string[];
+	let n: string | undefined;
+	if (a.length === 0) n = '10';
+	else if (a.length === 1) n = /^(?:-n|--lines=|-)(\d+)$/.exec(first)?.[1];
+	else if (a.length === 2 && (first === '-n' || first === '--lines')) n = second;
+	return n !== undefined && /^\d+$/.test(n) ? Number(n) : null;
+}
+
+/**
+ * A command that works on each line by itself, so that running it on each batch of lines gives
+ * what running it once on them all would: 'line'; `head -n N`: its count; anything else: null.
+ */
+function lineFilter(c: CommandNode): 'line' | number | null {
+	if (c.type === 'While') {
+		const [stmt, ...more] = c.condition;
+		const [pipe] = stmt?.pipelines ?? [];
+		const [cmd] = pipe?.commands ?? [];
+		const reads =
+			more.length === 0 &&
+			stmt.pipelines.length === 1 &&
+			pipe.commands.length === 1 &&
+			cmd.type === 'SimpleCommand' &&
+			literal(cmd.name) === 'read';
+		return reads && c.redirections.length === 0 ? 'line' : null;
+	}
+	if (c.type !== 'SimpleCommand' || c.redirections.length > 0) return null;
+	const name = literal(c.name);
+	const args = c.args.map(staticText);
+	const has = (re: RegExp) => args.some((a) => a !== undefined && re.test(a));
+	switch (name) {
+		case 'head':
+			return headCount(c.args);
+		case 'grep':
+		case 'egrep':
+		case 'fgrep':
+			// counting, listing, quiet and max-count greps need all the input at once
+			return has(/^-[^-]*[cLlqm]|^--(count|files-with|quiet|silent|max-count)/) ? null : 'line';
+		case 'sed':
+			// in-place edits, and line-number or last-line addresses, count over all the input
+			return has(/^-[^-]*[isz]|^--(in-place|separate|null-data)/) || has(/(^|[;{}\n]\s*)(\d|\$)/)
+				? null
+				: 'line';
+		case 'awk':
+			return args.every((a) => a !== undefined) && !has(/\b(END|NR|FNR|getline)\b/) ? 'line' : null;
+		case 'jq':
+			return has(/^-[^-]*[sn]|^--(slurp|null-input)/) ? null : 'line';
+		case 'cut':
+		case 'tr':
+			return 'line';
+		case 'cat':
+			return args.every((a) => a?.startsWith('-')) ? 'line' : null;
+		default:
+			return null;
+	}
+}
+
 class Router {
 	/** Inside `$(...)`: how deep. */
 	private substituting = 0;
 
-	constructor(private readonly tty: string) {}
+	constructor(
+		private readonly tty: string,
+		private readonly serialize?: (script: ScriptNode) => string
+	) {}
+
+	/**
+	 * just-bash hands a command's output down a pipe when it ends, so `etcdctl watch k | grep
+	 * PUT` would show nothing until Ctrl-C (and nothing at all then). When a long-running etcdctl
+	 * is followed by line filters (grep, sed, awk, cut, tr, jq, cat, `while read`), up to and
+	 * including a `head`, those commands become one STREAM_COMMAND that feeds the filters as
+	 * etcdctl prints (commands.ts). What follows them in the pipe gets their output as usual.
+	 */
+	private stream(p: PipelineNode): void {
+		const [first] = p.commands;
+		const pipesStderr = p.pipeStderr ?? [];
+		if (!this.serialize || !first || !streamingEtcdctl(first) || pipesStderr[0]) return;
+		const filters: CommandNode[] = [];
+		let limit: number | null = null;
+		for (let i = 1; i < p.commands.length && limit === null; i++) {
+			if (pipesStderr[i - 1]) break;
+			const kind = lineFilter(p.commands[i]);
+			if (kind === null) break;
+			if (kind === 'line') filters.push(p.commands[i]);
+			else limit = kind;
+		}
+		const taken = filters.length + (limit === null ? 0 : 1);
+		if (taken === 0) return;
+		const script = filters.length
+			? this.serialize({
+					type: 'Script',
+					statements: [
+						{
+							type: 'Statement',
+							pipelines: [
+								{
+									type: 'Pipeline',
+									commands: filters,
+									negated: false,
+									pipeStderr: filters.slice(1).map(() => false)
+								}
+							],
+							operators: [],
+							background: false
+						}
+					]
+				})
+			: '';
+		const stream: SimpleCommandNode = {
+			type: 'SimpleCommand',
+			assignments: first.assignments,
+			name: word(STREAM_COMMAND),
+			args: [quoted(script), quoted(limit === null ? '' : String(limit)), ...first.args],
+			redirections: first.redirections
+		};
+		p.commands.splice(0, taken + 1, stream);
+		if (p.pipeStderr) p.pipeStderr.splice(0, taken);
+	}
 
 	statements(list: StatementNode[] | null | undefined, route: Route): void {
 		for (const stmt of list ?? []) {
 			for (const p of stmt.pipelines) {
+				this.stream(p);
 				const pipesStderr = (p as { pipeStderr?: boolean[] }).pipeStderr ?? [];
 				p.commands.forEach((c, i) => {
 					const last = i === p.commands.length - 1;
@@ -206,7 +372,11 @@ class Router {
 }
 
 /** Sends terminal-bound output through `tty` (see above); mutates and returns the script. */
-export function routeToTerminal(ast: ScriptNode, tty: string): ScriptNode {
-	new Router(tty).statements(ast.statements, { out: true, err: true, in: true });
+export function routeToTerminal(
+	ast: ScriptNode,
+	tty: string,
+	serialize?: (script: ScriptNode) => string
+): ScriptNode {
+	new Router(tty, serialize).statements(ast.statements, { out: true, err: true, in: true });
 	return ast;
 }

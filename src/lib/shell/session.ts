@@ -131,6 +131,20 @@ function ttyText(content: string | Uint8Array, options: unknown): string {
 
 /** True while the session parses a line for itself: the rewriting plugins then stay out. */
 let parsingOnly = false;
+/** Set while `serialize` runs: the script the plugin hands back instead of the parsed one. */
+let replacement: ScriptNode | null = null;
+
+/** A script's text, as just-bash writes an AST back out (Bash.transform's `script`). */
+function serialize(bash: Bash, script: ScriptNode): string {
+	replacement = script;
+	parsingOnly = true;
+	try {
+		return bash.transform(':').script;
+	} finally {
+		replacement = null;
+		parsingOnly = false;
+	}
+}
 
 /** just-bash's parse of `text` (Bash.transform: the browser bundle does not export parse). */
 function parse(bash: Bash, text: string): ScriptNode {
@@ -341,13 +355,14 @@ export class ShellSession {
 		bash.registerTransformPlugin({
 			name: 'playground',
 			transform: ({ ast }) => {
+				if (replacement) return { ast: replacement };
 				if (parsingOnly) return { ast };
 				renameWait(ast);
 				// Only the line itself: what sudo, env, sh -c... run through ctx.exec returns its
 				// output to them.
 				if (!inv.topLevel) return { ast };
 				inv.topLevel = false;
-				return { ast: routeToTerminal(ast, tty) };
+				return { ast: routeToTerminal(ast, tty, (script) => serialize(bash, script)) };
 			}
 		});
 		return bash;
