@@ -120,6 +120,9 @@ export class IdbRaftStorage implements Storage {
 		if (kept.length > 0 && kept[0].index > last + 1) {
 			throw new RaftError(`missing log entry [last: ${last}, append at: ${kept[0].index}]`);
 		}
+		// A Ready with nothing to persist (only messages or commits to apply) costs no
+		// transaction: a strict one waits for a disk flush.
+		if (!snapshot && kept.length === 0 && !hardState) return;
 
 		const tx = this.db.transaction(['entries', 'meta'], 'readwrite', { durability: 'strict' });
 		const es = tx.objectStore('entries');
