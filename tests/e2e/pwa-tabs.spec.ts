@@ -117,3 +117,192 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 	await typeLine(second, term2, 'etcdctl put after-takeover yes');
 	await expect.poll(() => screenText(term2), { timeout: 15_000 }).toMatch(/OK[\s\S]*OK/);
 });
+
+/** Puts through the page's own client (127.0.0.1:2379 on etcd-1's host). */
+async function put(page: Page, key: string, value: string): Promise<void> {
+	await page.evaluate(
+		async ({ key, value }) => {
+			const pg = (window as any).etcdPlayground;
+			const c = await pg.clients.connect({
+				endpoints: ['127.0.0.1:2379'],
+				dialTimeoutMs: 5000,
+				commandTimeoutMs: 10_000
+			});
+			try {
+				await c.put({ key: new TextEncoder().encode(key), value: new TextEncoder().encode(value) });
+			} finally {
+				c.close();
+			}
+		},
+		{ key, value }
+	);
+}
+
+test('a watch in a guest tab carries on, without losing or repeating an event, when the owner closes', async ({
+	page,
+	context
+}) => {
+	test.setTimeout(150_000);
+	await freshPage(page);
+	const guest = await context.newPage();
+	await guest.goto('/');
+	await expect(guest.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	expect(await role(guest)).toBe('guest');
+
+	// Two watches in the guest: etcdctl in its terminal, and one through the client API that
+	// records every response.
+	const term = terminal(guest);
+	await expect.poll(() => screenText(term)).toContain('root@etcd-1:~#');
+	await typeLine(guest, term, 'etcdctl watch resume --prefix');
+	// The watch is open once it shows a write (etcdctl prints nothing when it starts).
+	await expect
+		.poll(
+			async () => {
+				await put(guest, 'resume/0', 'ready');
+				return screenText(term);
+			},
+			{ timeout: 20_000 }
+		)
+		.toContain('resume/0\nready\n');
+	await guest.evaluate(async () => {
+		const pg = (window as any).etcdPlayground;
+		const c = await pg.clients.connect({
+			endpoints: ['127.0.0.1:2379'],
+			dialTimeoutMs: 5000,
+			commandTimeoutMs: 10_000
+		});
+		const seen: { rev: number; key: string; value: string }[] = [];
+		const responses: { created: boolean; canceled: boolean; id: number }[] = [];
+		(window as any).watchSeen = seen;
+		(window as any).watchResponses = responses;
+		const h = c.watch(
+			{ key: new TextEncoder().encode('resume'), range_end: new TextEncoder().encode('resumf') },
+			(r: any) => {
+				responses.push({ created: r.created, canceled: r.canceled, id: r.watch_id });
+				for (const e of r.events) {
+					seen.push({
+						rev: e.kv.mod_revision,
+						key: new TextDecoder().decode(e.kv.key),
+						value: new TextDecoder().decode(e.kv.value)
+					});
+				}
+			}
+		);
+		await h.id;
+	});
+	const seen = () =>
+		guest.evaluate(() => (window as any).watchSeen.map((e: any) => `${e.key}=${e.value}`));
+	// Events before the owner closes: one written by the owner, one by the guest.
+	await put(page, 'resume/1', 'from-owner');
+	await put(guest, 'resume/2', 'from-guest');
+	await expect
+		.poll(seen, { timeout: 15_000 })
+		.toEqual(['resume/1=from-owner', 'resume/2=from-guest']);
+	await expect
+		.poll(() => screenText(term), { timeout: 15_000 })
+		.toMatch(/PUT\nresume\/1\nfrom-owner\nPUT\nresume\/2\nfrom-guest\n/);
+
+	// The owner closes; the guest takes over, restarts the members and resumes both watches.
+	await page.close();
+	await expect.poll(() => role(guest), { timeout: 15_000 }).toBe('owner');
+	await guest.evaluate(() => (window as any).etcdPlayground.manager.waitForLeader(30_000));
+	await put(guest, 'resume/3', 'after-takeover');
+	await expect
+		.poll(seen, { timeout: 20_000 })
+		.toEqual(['resume/1=from-owner', 'resume/2=from-guest', 'resume/3=after-takeover']);
+	await expect
+		.poll(() => screenText(term), { timeout: 20_000 })
+		.toMatch(/from-guest\nPUT\nresume\/3\nafter-takeover\n/);
+	// Exactly once each, in revision order, and the watch kept its ID (one created response).
+	const revs: number[] = await guest.evaluate(() =>
+		(window as any).watchSeen.map((e: any) => e.rev)
+	);
+	expect(revs).toEqual([...revs].sort((a, b) => a - b));
+	expect(new Set(revs).size).toBe(3);
+	const responses: { created: boolean; canceled: boolean; id: number }[] = await guest.evaluate(
+		() => (window as any).watchResponses
+	);
+	expect(responses.filter((r) => r.created)).toHaveLength(1);
+	expect(responses.some((r) => r.canceled)).toBe(false);
+	expect(new Set(responses.map((r) => r.id)).size).toBe(1);
+	const text = await screenText(term);
+	expect(text.match(/after-takeover/g)).toHaveLength(1);
+	expect(text.match(/from-guest/g)).toHaveLength(1);
+	expect(text.match(/from-owner/g)).toHaveLength(1);
+	// The etcdctl watch is still running (no prompt after it); Ctrl-C ends it.
+	expect(text).not.toMatch(/after-takeover\n[\s\S]*root@etcd-1:~#/);
+	await term.click();
+	await guest.keyboard.press('Control+c');
+	await expect.poll(() => screenText(term)).toMatch(/\^C\nroot@etcd-1:~#\s*$/);
+});
+
+test('a guest’s call to an owner tab that stops answering fails with etcd’s deadline error', async ({
+	page,
+	context
+}) => {
+	test.setTimeout(120_000);
+	await freshPage(page);
+	const guest = await context.newPage();
+	await guest.goto('/');
+	await expect(guest.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	expect(await role(guest)).toBe('guest');
+	const term = terminal(guest);
+	await expect.poll(() => screenText(term)).toContain('root@etcd-1:~#');
+
+	// Freeze the owner tab's page (its JavaScript stops at the next statement, as a hung tab):
+	// it still holds the lock, so the guest neither gets answers nor takes over.
+	const cdp = await page.context().newCDPSession(page);
+	await cdp.send('Debugger.enable');
+	await cdp.send('Debugger.pause');
+
+	// etcdctl's call gets no answer and fails at its --command-timeout (5 s), as against a hung
+	// etcd: `Error: context deadline exceeded`. (The warning line's desc is the playground
+	// client's usual one for a deadline, the balancer's, where etcd 3.4.23 says "context
+	// deadline exceeded" for a server that accepted the call and hung.)
+	const t0 = Date.now();
+	await typeLine(guest, term, 'etcdctl put frozen x');
+	await expect
+		.poll(() => screenText(term).then((t) => t.replace(/\n/g, '')), { timeout: 15_000 })
+		.toMatch(
+			/\{"level":"warn","ts":"[^"]+","caller":"clientv3\/retry_interceptor\.go:62","msg":"retrying of unary invoker failed","target":"endpoint:\/\/client-[0-9a-f-]+\/127\.0\.0\.1:2379","attempt":0,"error":"rpc error: code = DeadlineExceeded desc = (context deadline exceeded|latest balancer error: all SubConns are in TransientFailure)"\}Error: context deadline exceeded/
+		);
+	// After etcdctl's default --command-timeout (5 s), not at once.
+	expect(Date.now() - t0).toBeGreaterThanOrEqual(4500);
+	// A cluster control gives up after the same time.
+	await typeLine(guest, term, 'playground kill etcd-2');
+	await expect
+		.poll(() => screenText(term), { timeout: 15_000 })
+		.toContain('playground: context deadline exceeded');
+	// The guest's cluster view counts the members it cannot hear from as down.
+	const states = await guest.evaluate(async () =>
+		((await (window as any).etcdPlayground.manager.status()) as { state: string }[]).map(
+			(s) => s.state
+		)
+	);
+	expect(states).toEqual(['Down', 'Down', 'Down']);
+
+	// The owner answers again: so does everything in the guest.
+	await cdp.send('Debugger.resume');
+	await typeLine(guest, term, 'etcdctl put thawed y');
+	await expect.poll(() => screenText(term), { timeout: 15_000 }).toMatch(/put thawed y\nOK\n/);
+	// The frozen owner closes with a control in flight: the guest fails it or takes over.
+	await cdp.send('Debugger.pause');
+	await typeLine(guest, term, 'etcdctl get thawed --print-value-only');
+	await page.close({ runBeforeUnload: false });
+	await expect.poll(() => role(guest), { timeout: 20_000 }).toBe('owner');
+	// The read was retried on the members this tab now runs, or failed at its deadline: it
+	// did not hang. Afterwards reads work on the new owner.
+	await expect
+		.poll(() => screenText(term), { timeout: 20_000 })
+		.toMatch(
+			/get thawed --print-value-only\n(y|\{"level":"warn"[\s\S]*?Error: context deadline exceeded)\nroot@etcd-1:~#\s*$/
+		);
+	await typeLine(guest, term, 'etcdctl get thawed --print-value-only');
+	await expect
+		.poll(() => screenText(term), { timeout: 20_000 })
+		.toMatch(/get thawed --print-value-only\ny\nroot@etcd-1:~#\s*$/);
+});

@@ -41,6 +41,13 @@ export const DEFAULT_TOKEN = 'playground';
 
 /** How long a member may take to report its state before it counts as down. */
 const INFO_TIMEOUT_MS = 1500;
+/**
+ * How long a guest tab waits for the owner tab to carry out a cluster control (etcdctl's
+ * default --command-timeout); starting members (restart, member add, reset) gets longer. The
+ * owner may freeze or close mid-call: the guest then reports etcd's deadline error.
+ */
+const CONTROL_TIMEOUT_MS = 5000;
+const SLOW_CONTROL_TIMEOUT_MS = 30_000;
 
 interface MemberConfig {
 	name: string;
@@ -274,10 +281,14 @@ export class ClusterManager implements ClusterControl {
 		await Promise.race([stated, new Promise((r) => setTimeout(r, 5000))]);
 	}
 
-	/** The owner tab closed: this tab starts the members from their databases, as a reboot. */
+	/**
+	 * The owner tab closed: this tab starts the members from their databases, as a reboot, and
+	 * the watches its terminals had open through the owner carry on on these members.
+	 */
 	private async takeOver(release: () => void): Promise<void> {
 		if (this.closed) return release();
-		this.guest?.close();
+		const old = this.guest;
+		old?.close();
 		this.guest = null;
 		this.guestRunning.clear();
 		this.config = (await ClusterManager.load(this.config.namespace)) ?? this.config;
@@ -285,6 +296,17 @@ export class ClusterManager implements ClusterControl {
 		await Promise.all(
 			this.config.members.filter((c) => !c.pending).map((c) => this.spawn(c).catch(() => undefined))
 		);
+		if (!old) return;
+		// etcdctl's watches require a leader (a member without one cancels them): resume once
+		// the restarted members elected one.
+		await this.waitForLeader(30_000).catch(() => undefined);
+		await old.resumeWatches((name) => this.running.get(name)?.api ?? null);
+	}
+
+	/** A cluster control carried out by the owner tab. */
+	private control(method: string, args: unknown[], slow = false): Promise<unknown> {
+		const timeout = slow ? SLOW_CONTROL_TIMEOUT_MS : CONTROL_TIMEOUT_MS;
+		return this.guest!.call('manager', method, args, timeout);
 	}
 
 	/** The cluster controls a guest tab may call on the owner. */
@@ -384,7 +406,7 @@ export class ClusterManager implements ClusterControl {
 
 	/** Terminates the member's worker at once: a crash; its IndexedDB keeps what it committed. */
 	async kill(name: string): Promise<void> {
-		if (this.guest) return void (await this.guest.call('manager', 'kill', [name]));
+		if (this.guest) return void (await this.control('kill', [name]));
 		const r = this.running.get(name);
 		if (!r) return;
 		this.running.delete(name);
@@ -393,7 +415,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async restart(name: string): Promise<void> {
-		if (this.guest) return void (await this.guest.call('manager', 'restart', [name]));
+		if (this.guest) return void (await this.control('restart', [name], true));
 		if (this.running.has(name)) return;
 		const c = this.config.members.find((m) => m.name === name);
 		if (!c) throw new Error(`no member named ${name}`);
@@ -404,19 +426,17 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	partition(groups: string[][]): void {
-		if (this.guest)
-			return void this.guest.call('manager', 'partition', [groups]).catch(() => undefined);
+		if (this.guest) return void this.control('partition', [groups]).catch(() => undefined);
 		this.setFaults({ ...this.config.faults, groups });
 	}
 
 	heal(): void {
-		if (this.guest) return void this.guest.call('manager', 'heal', []).catch(() => undefined);
+		if (this.guest) return void this.control('heal', []).catch(() => undefined);
 		this.setFaults(NO_FAULTS);
 	}
 
 	latency(ms: number, member?: string): void {
-		if (this.guest)
-			return void this.guest.call('manager', 'latency', [ms, member]).catch(() => undefined);
+		if (this.guest) return void this.control('latency', [ms, member]).catch(() => undefined);
 		this.setFaults({
 			...this.config.faults,
 			latencyMs: { ...this.config.faults.latencyMs, [member ?? '*']: ms }
@@ -424,7 +444,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	drop(rate: number): void {
-		if (this.guest) return void this.guest.call('manager', 'drop', [rate]).catch(() => undefined);
+		if (this.guest) return void this.control('drop', [rate]).catch(() => undefined);
 		this.setFaults({ ...this.config.faults, drop: rate });
 	}
 
@@ -448,7 +468,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async addMember(learner: boolean): Promise<string> {
-		if (this.guest) return (await this.guest.call('manager', 'addMember', [learner])) as string;
+		if (this.guest) return (await this.control('addMember', [learner], true)) as string;
 		let n = this.config.members.length + 1;
 		while (this.config.members.some((m) => m.name === `etcd-${n}`)) n++;
 		const name = `etcd-${n}`;
@@ -466,7 +486,7 @@ export class ClusterManager implements ClusterControl {
 	}
 
 	async removeMember(name: string): Promise<void> {
-		if (this.guest) return void (await this.guest.call('manager', 'removeMember', [name]));
+		if (this.guest) return void (await this.control('removeMember', [name], true));
 		const c = this.config.members.find((m) => m.name === name);
 		if (!c) throw new Error(`no member named ${name}`);
 		const api = await this.anyApi(name);
@@ -532,7 +552,8 @@ export class ClusterManager implements ClusterControl {
 	async info(name: string): Promise<MemberInfo | null> {
 		if (this.guest) {
 			if (!this.guestRunning.has(name)) return null;
-			const i = this.guest.call('manager', 'info', [name]);
+			// The owner asks the member with the same limit: no answer in time counts as down.
+			const i = this.guest.call('manager', 'info', [name], INFO_TIMEOUT_MS + 500);
 			return (await i.catch(() => null)) as MemberInfo | null;
 		}
 		const r = this.running.get(name);
@@ -583,7 +604,7 @@ export class ClusterManager implements ClusterControl {
 
 	/** Stops every member and deletes every database of this cluster. */
 	async wipe(): Promise<void> {
-		if (this.guest) return void (await this.guest.call('manager', 'wipe', []));
+		if (this.guest) return void (await this.control('wipe', [], true));
 		for (const name of [...this.running.keys()]) await this.kill(name);
 		for (const m of this.config.members) await destroyIdbPersistence(this.config.namespace, m.name);
 		const db = await configDb();

@@ -4,7 +4,9 @@
  * calls into messages, and watch callbacks into subscriptions. BroadcastChannel reaches every
  * tab, so each reply and event names the guest it is for.
  */
+import { ClientError } from '../client/types';
 import { EtcdError } from '../engine/api/errors';
+import type { WatchCreateRequest, WatchResponse } from '../engine/api/types';
 import type { MemberApi } from '../engine/server/api';
 import type { TracedMessage } from '../workers/member/protocol';
 import { tabChannelName, type CallTarget, type TabMessage, type WireError } from './tab-protocol';
@@ -119,6 +121,34 @@ export interface TabGuestHandlers {
 	wiped(): void;
 }
 
+/** etcd's client error for a call that got no answer in time (etcdctl: context deadline exceeded). */
+function deadlineExceeded(): ClientError {
+	return new ClientError('deadline-exceeded', 'context deadline exceeded');
+}
+
+/**
+ * A watch a guest opened through the owner. It outlives the owner tab: when this tab takes
+ * over, it is created again on this tab's member from the revision after the last event it
+ * delivered, as clientv3 re-creates its watches on another connection, so no event is lost or
+ * delivered twice.
+ */
+interface GuestWatch {
+	member: string;
+	req: WatchCreateRequest;
+	opts: unknown;
+	cb(r: WatchResponse): void;
+	/** The owner's handle, once the owner created the watch. */
+	remote: number | null;
+	/** The watch on this tab's member after a take-over. */
+	local: { api: MemberApi; handle: number } | null;
+	/** clientv3's nextRev: where the watch resumes (0: from now). */
+	next: number;
+	/** The watch ID the client was given first; resumed watches keep answering under it. */
+	watchId: number | null;
+	/** The creation, until the owner (or, after a take-over, this tab) answers it. */
+	creating: { resolve(handle: number): void; reject(e: Error): void } | null;
+}
+
 export class TabGuest {
 	readonly id = crypto.randomUUID();
 	private readonly ch: BroadcastChannel;
@@ -128,7 +158,8 @@ export class TabGuest {
 		number,
 		{ resolve(v: unknown): void; reject(e: Error): void }
 	>();
-	private readonly subs = new Map<number, (value: unknown) => void>();
+	/** Open watches by subscription number (the handle the client holds). */
+	private readonly watches = new Map<number, GuestWatch>();
 	private readonly apis = new Map<string, MemberApi>();
 	private closed = false;
 
@@ -145,7 +176,11 @@ export class TabGuest {
 		if (m.t === 'state') return this.handlers.state(m.config, m.running);
 		if (m.t === 'trace') return this.handlers.trace(m.member, m.batch);
 		if (m.t === 'wiped') return this.handlers.wiped();
-		if (m.t === 'event' && m.to === this.id) return this.subs.get(m.sub)?.(m.value);
+		if (m.t === 'event' && m.to === this.id) {
+			const w = this.watches.get(m.sub);
+			if (w && !w.local) this.deliver(m.sub, w, m.value as WatchResponse);
+			return;
+		}
 		if (m.t !== 'reply' || m.to !== this.id) return;
 		const p = this.pending.get(m.id);
 		if (!p) return;
@@ -154,11 +189,44 @@ export class TabGuest {
 		else p.reject(fromWire(m.error));
 	}
 
-	call(target: CallTarget, method: string, args: unknown[]): Promise<unknown> {
+	/** Hands a watch response to the client, keeping track of where the watch would resume. */
+	private deliver(sub: number, w: GuestWatch, r: WatchResponse): void {
+		if (r.created && !r.canceled) {
+			// A watch created again after a take-over: the client already had its created response.
+			if (w.watchId !== null) return;
+			w.watchId = r.watch_id;
+			if (!w.next) w.next = r.header.revision + 1;
+		}
+		if (r.events.length) w.next = r.events[r.events.length - 1].kv.mod_revision + 1;
+		if (r.canceled) this.watches.delete(sub);
+		w.cb(w.watchId === null ? r : { ...r, watch_id: w.watchId });
+	}
+
+	/**
+	 * A call to the owner tab. Cluster controls give up after `timeoutMs` with etcd's deadline
+	 * error (the owner may be frozen or gone mid-call); member calls run under the client's own
+	 * command deadline, so they have none here.
+	 */
+	call(target: CallTarget, method: string, args: unknown[], timeoutMs?: number): Promise<unknown> {
 		if (this.closed) return Promise.reject(new EtcdError('Unavailable', 'connection refused'));
 		const id = this.nextId++;
 		return new Promise((resolve, reject) => {
-			this.pending.set(id, { resolve, reject });
+			const timer =
+				timeoutMs === undefined
+					? undefined
+					: setTimeout(() => {
+							if (this.pending.delete(id)) reject(deadlineExceeded());
+						}, timeoutMs);
+			this.pending.set(id, {
+				resolve: (v) => {
+					clearTimeout(timer);
+					resolve(v);
+				},
+				reject: (e) => {
+					clearTimeout(timer);
+					reject(e);
+				}
+			});
 			this.ch.postMessage({
 				t: 'call',
 				id,
@@ -170,6 +238,53 @@ export class TabGuest {
 		});
 	}
 
+	private watch(
+		member: string,
+		req: WatchCreateRequest,
+		cb: (r: WatchResponse) => void,
+		opts: unknown
+	): Promise<number> {
+		const sub = this.nextSub++;
+		const w: GuestWatch = {
+			member,
+			req,
+			opts,
+			cb,
+			remote: null,
+			local: null,
+			next: req.start_revision ?? 0,
+			watchId: null,
+			creating: null
+		};
+		this.watches.set(sub, w);
+		return new Promise<number>((resolve, reject) => {
+			w.creating = { resolve, reject };
+			this.call({ member }, 'watch', [req, { sub }, opts]).then(
+				(handle) => {
+					w.remote = handle as number;
+					w.creating = null;
+					resolve(sub);
+				},
+				(e: unknown) => {
+					// The owner closed first: the watch is created when this tab takes over.
+					if (this.closed) return;
+					this.watches.delete(sub);
+					w.creating = null;
+					reject(e as Error);
+				}
+			);
+		});
+	}
+
+	private async watchCall(sub: number, method: 'watchCancel' | 'watchProgress'): Promise<void> {
+		const w = this.watches.get(sub);
+		if (!w) return;
+		if (method === 'watchCancel') this.watches.delete(sub);
+		if (w.local) return w.local.api[method](w.local.handle);
+		if (w.remote === null) return;
+		await this.call({ member: w.member }, method, [w.remote]);
+	}
+
 	/** A member's API through the owner tab. */
 	member(name: string): MemberApi {
 		let api = this.apis.get(name);
@@ -179,17 +294,58 @@ export class TabGuest {
 			get: (_t, prop: string) => {
 				if (prop === 'then') return undefined;
 				if (prop === 'watch') {
-					return (req: unknown, cb: (r: unknown) => void, o: unknown) => {
-						const sub = this.nextSub++;
-						this.subs.set(sub, cb);
-						return this.call(target, 'watch', [req, { sub }, o]);
-					};
+					return (req: WatchCreateRequest, cb: (r: WatchResponse) => void, o: unknown) =>
+						this.watch(name, req, cb, o);
+				}
+				if (prop === 'watchCancel' || prop === 'watchProgress') {
+					return (sub: number) => this.watchCall(sub, prop);
 				}
 				return (...args: unknown[]) => this.call(target, prop, args);
 			}
 		});
 		this.apis.set(name, api);
 		return api;
+	}
+
+	/**
+	 * This tab took the cluster over (the owner closed): every open watch is created again on
+	 * this tab's members from where it stopped. A watch whose member is not running here, or
+	 * that cannot be created, ends with a canceled response naming the reason.
+	 */
+	async resumeWatches(local: (member: string) => MemberApi | null): Promise<void> {
+		await Promise.all(
+			[...this.watches].map(async ([sub, w]) => {
+				const api = local(w.member);
+				try {
+					if (!api) throw new EtcdError('Unavailable', 'connection refused');
+					const req = { ...w.req, start_revision: w.next };
+					const handle = await api.watch(
+						req,
+						(r) => {
+							if (this.watches.get(sub) === w) this.deliver(sub, w, r);
+						},
+						w.opts as never
+					);
+					if (this.watches.get(sub) !== w) return void api.watchCancel(handle).catch(() => {});
+					w.local = { api, handle };
+					w.creating?.resolve(sub);
+					w.creating = null;
+				} catch (e) {
+					this.watches.delete(sub);
+					if (w.creating) return w.creating.reject(e as Error);
+					w.cb({
+						header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
+						watch_id: w.watchId ?? -1,
+						created: false,
+						canceled: true,
+						compact_revision: 0,
+						cancel_reason: e instanceof Error ? e.message : String(e),
+						fragment: false,
+						events: []
+					});
+				}
+			})
+		);
 	}
 
 	/** Rejects every call in flight (the owner went away before answering). */
@@ -200,6 +356,10 @@ export class TabGuest {
 		this.pending.clear();
 	}
 
+	/**
+	 * Stops talking to the owner: calls in flight fail (a client retries its reads on the new
+	 * owner); open watches are kept for resumeWatches().
+	 */
 	close(): void {
 		if (this.closed) return;
 		this.closed = true;
