@@ -102,3 +102,56 @@ test('the controls are reachable and usable from the keyboard', async ({ page })
 	await page.keyboard.press('Enter');
 	await expect.poll(() => screenText(terminal(page))).toContain('killed etcd-3');
 });
+
+test('phone, tablet and laptop layouts: nothing covers the terminal, the header fits', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await freshPage(page);
+	const boxOf = (testid: string) => page.getByTestId(testid).first().boundingBox();
+	const overlaps = (
+		a: { x: number; y: number; width: number; height: number },
+		b: { x: number; y: number; width: number; height: number }
+	) => a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+	for (const [name, w, h] of [
+		['phone', 390, 844],
+		['tablet', 820, 1180],
+		['tablet-landscape', 1024, 768],
+		['laptop', 1440, 900]
+	] as const) {
+		await page.setViewportSize({ width: w, height: h });
+		for (const mode of ['light', 'dark'] as const) {
+			if ((await page.evaluate(() => document.documentElement.dataset.theme)) !== mode) {
+				await page.getByTestId('theme-toggle').click();
+			}
+			await page.waitForTimeout(300);
+			await page.screenshot({ path: `${SHOTS}/layout-${name}-${mode}.png` });
+		}
+		const where = `${name} ${w}x${h}`;
+		expect(
+			await page.evaluate(() => document.documentElement.scrollWidth - innerWidth),
+			where
+		).toBeLessThanOrEqual(0);
+		// The disk usage is in the cluster heading, clear of the terminal.
+		const term = await page.locator('[data-testid=terminal]').first().boundingBox();
+		const disk = await boxOf('storage-usage');
+		expect(term, where).not.toBeNull();
+		if (disk) expect(overlaps(disk, term!), where).toBe(false);
+		// The header's pieces do not run into one another, and from a tablet up it is one row.
+		const header = await page.locator('header.top').boundingBox();
+		const parts = await Promise.all(
+			[
+				'h1',
+				'[data-testid=cluster-state]',
+				'[data-testid=scenario-menu]',
+				'[data-testid=theme-toggle]'
+			].map((s) => page.locator(`header.top ${s}`).boundingBox())
+		);
+		for (let i = 0; i < parts.length; i++)
+			for (let j = i + 1; j < parts.length; j++)
+				expect(overlaps(parts[i]!, parts[j]!), `${where}: header parts ${i} and ${j}`).toBe(false);
+		if (w >= 800) expect(header!.height, where).toBeLessThan(60);
+		// Each part stays on screen.
+		for (const p of parts) expect(p!.x + p!.width, where).toBeLessThanOrEqual(w);
+	}
+});
