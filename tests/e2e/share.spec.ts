@@ -4,7 +4,7 @@
  * and bad links change nothing.
  */
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { freshPage, terminal, typeLine } from './page-helpers';
+import { freshPage, screenText, terminal, typeLine } from './page-helpers';
 
 async function replay(
 	browser: Browser,
@@ -92,6 +92,19 @@ test('export a scenario, import it elsewhere, download its transcript', async ({
 	const scenario = await streamText(await exported.createReadStream());
 	expect(scenario).toMatch(/^# cluster: 3\n/);
 	expect(scenario).toContain('etcdctl put exported yes\n');
+	// The same menu downloads the session's own transcript: commands, output, failed statuses.
+	await typeLine(page, term, 'etcdctl get missing-key --print-value-only; false');
+	await expect
+		.poll(() => screenText(term), { timeout: 10_000 })
+		.toMatch(/; false\nroot@etcd-1:~#\s*$/);
+	await page.getByTestId('scenario-menu').click();
+	const [session] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByTestId('session-transcript-button').click()
+	]);
+	expect(await streamText(await session.createReadStream())).toBe(
+		'$ etcdctl put exported yes\nOK\n$ etcdctl get missing-key --print-value-only; false\n[exit 1]\n'
+	);
 
 	const context = await browser.newContext();
 	const other = await context.newPage();
