@@ -55,3 +55,43 @@ test('etcd --data-dir runs a worker on the restored snapshot, and it survives a 
 		.poll(() => screenText(again), { timeout: 15_000 })
 		.toMatch(/"cluster_id":14841639068965178418,"member_id":10276657743932975437/);
 });
+
+test('kubeadm way: pointing etcd.yaml at the restored dir restarts etcd there', async ({
+	page
+}) => {
+	test.setTimeout(120_000);
+	await page.goto('/?preset=kubernetes');
+	await expect(page.getByTestId('cluster-state')).toContainText('Cluster ready', {
+		timeout: 30_000
+	});
+	const term = terminal(page);
+	const run = async (line: string, expected: RegExp, timeout = 15_000) => {
+		await typeLine(page, term, line);
+		await expect
+			.poll(async () => (await screenText(term)).replace(/\n/g, ''), { timeout })
+			.toMatch(expected);
+	};
+	await run(
+		'export ETCDCTL_CACERT=/etc/kubernetes/pki/etcd/ca.crt ETCDCTL_CERT=/etc/kubernetes/pki/etcd/server.crt ETCDCTL_KEY=/etc/kubernetes/pki/etcd/server.key; clear',
+		/^root@[^ ]+# *$/
+	);
+	await run('etcdctl snapshot save /tmp/snap.db 2>/dev/null', /Snapshot saved at \/tmp\/snap.db/);
+	await run('etcdctl del /registry/deployments/ --prefix; clear', /^root@[^ ]+# *$/);
+	await run(
+		'etcdctl snapshot restore /tmp/snap.db --data-dir /var/lib/etcd-from-backup 2>/dev/null; echo restored',
+		/restored/
+	);
+	await run(
+		"sed -i 's#path: /var/lib/etcd$#path: /var/lib/etcd-from-backup#' /etc/kubernetes/manifests/etcd.yaml; clear",
+		/^root@[^ ]+# *$/
+	);
+	await run(
+		'etcdctl get /registry/deployments/ --prefix --keys-only',
+		/kubelet: \/etc\/kubernetes\/manifests\/etcd.yaml changed; the etcd static pod restarted on \/var\/lib\/etcd-from-backup.*\/registry\/deployments\/default\/nginx/,
+		30_000
+	);
+	await run(
+		'etcdctl member list',
+		/8e9e05c52164694d, started, playground-control-plane, http:\/\/localhost:2380/
+	);
+});
