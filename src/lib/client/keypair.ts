@@ -7,6 +7,10 @@
  *
  * Only the DER needed for the comparison is parsed: the certificate's SubjectPublicKeyInfo, and
  * the private key as PKCS#1 (RSA PRIVATE KEY), SEC1 (EC PRIVATE KEY) or PKCS#8 (PRIVATE KEY).
+ * Written by hand rather than with an X.509 library (pkijs/asn1js, @peculiar/x509): those parse
+ * whole certificates and bring tens of KB into the etcdctl bundle plus WebCrypto's async API,
+ * while this check needs two fields and must stay synchronous in etcdctl's config step; it does
+ * not validate certificates (the playground's TLS is simulated, see presets/tls.ts).
  */
 
 interface PemBlock {
