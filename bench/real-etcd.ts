@@ -166,6 +166,8 @@ export interface PerfResult {
 	stddevMs: number;
 	pass: boolean;
 	output: string;
+	/** Everything etcdctl printed (stdout and stderr). */
+	raw: string;
 }
 
 /** Runs the real `etcdctl check perf --load=<load>` against etcd-1 and reads its verdict. */
@@ -189,6 +191,7 @@ export function etcdctlCheckPerf(load: string): Promise<PerfResult> {
 				slowestMs: num(/(?:Slowest request took|took too long:) ([\d.]+)s/) * 1000,
 				stddevMs: num(/Stddev (?:is|too high:) ([\d.]+)s/) * 1000,
 				pass: /\nPASS\s*$/.test(out),
+				raw: out,
 				output: out
 					.split(/[\r\n]+/)
 					.filter((l) => /PASS|FAIL|Slowest|Stddev/.test(l))
