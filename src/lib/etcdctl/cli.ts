@@ -171,6 +171,7 @@ export class Context {
 	private envApplied = false;
 	private printerCache: Printer | undefined;
 	private clientCache: Promise<EtcdClient> | undefined;
+	private clientOpts: ClientOptions | undefined;
 	private readonly clientId = uuid();
 	/**
 	 * When false, Ctrl-C does not cancel the client's calls: lock and elect catch the signal
@@ -337,8 +338,18 @@ export class Context {
 			const pw = await this.askSecret('Password: ');
 			opts.password = pw;
 		}
+		this.clientOpts = opts;
 		this.clientCache = this.dial(opts);
 		return this.clientCache;
+	}
+
+	/**
+	 * One more client like the first, on a connection of its own: check perf dials one per
+	 * worker (cc.mustClient() in a loop). The caller closes it.
+	 */
+	async extraClient(): Promise<EtcdClient> {
+		await this.client();
+		return this.dial({ ...this.clientOpts! });
 	}
 
 	/**

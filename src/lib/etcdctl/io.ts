@@ -29,6 +29,8 @@ export interface EtcdctlIO {
 	clients: ClientFactory;
 	/** Runs a command for `watch -- cmd` and `lock name cmd`; resolves to its exit status. */
 	exec?: (argv: string[], env: Record<string, string>) => Promise<number>;
+	/** stdout is a terminal (check perf then draws its progress bar, as pb does on a tty). */
+	stdoutIsTerminal?: boolean;
 	/** Milliseconds clock (check perf, took = ..., log timestamps). */
 	now: () => number;
 }

@@ -130,6 +130,8 @@ async function runEtcdctl(
 		signal: link.signal,
 		fs: etcdctlFs(host.fs, ctx.cwd),
 		clients,
+		// A scenario run is bash with pipes for stdin and stdout, as the recorder runs it.
+		stdoutIsTerminal: !sinks.stdout && tty.out !== null && host.terminalInput,
 		exec: ctx.exec
 			? async (argv, env) => {
 					// `watch -- cmd`, `lock name cmd`: cmd sees the variables etcdctl adds

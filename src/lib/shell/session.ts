@@ -62,7 +62,8 @@ export interface ShellOptions {
 	readLine?: (prompt: string) => Promise<string | null>;
 	/**
 	 * Whether a lone etcdctl reads the terminal (stdin null, prompts via readLine) or, as in a
-	 * scenario run with `</dev/null`, an empty stdin. Default true.
+	 * scenario run with `</dev/null`, an empty stdin; false also tells etcdctl its stdout is
+	 * not a terminal (check perf then draws no bar, as in the recorder's pipe). Default true.
 	 */
 	terminalInput?: boolean;
 	/**

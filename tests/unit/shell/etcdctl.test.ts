@@ -49,6 +49,9 @@ async function fakeEtcdctl(io: EtcdctlIO): Promise<number> {
 		case 'fail':
 			io.stderr('Error: boom\n');
 			return 1;
+		case 'tty':
+			io.stdout(`terminal=${io.stdoutIsTerminal === true}\n`);
+			return 0;
 		case 'watch': {
 			// prints one event at a time until stopped, like `etcdctl watch`
 			for (let i = 1; !io.signal.aborted; i++) {
@@ -109,6 +112,17 @@ describe('etcdctl in the shell', () => {
 		await sh.run("printf '\\x80\\x01' > /tmp/bin");
 		expect((await sh.run('etcdctl bytes < /tmp/bin')).out).toBe('80 01\n');
 		expect((await sh.run('cat /tmp/bin | sudo etcdctl bytes')).out).toBe('80 01\n');
+	});
+
+	it('tells etcdctl whether its stdout is the terminal (check perf draws its bar there)', async () => {
+		const sh = await etcdShell();
+		expect((await sh.run('etcdctl tty')).out).toBe('terminal=true\n');
+		expect((await sh.run('etcdctl tty | cat')).out).toBe('terminal=false\n');
+		expect((await sh.run('echo "$(etcdctl tty)"')).out).toBe('terminal=false\n');
+		await sh.run('etcdctl tty > /tmp/t');
+		expect((await sh.run('cat /tmp/t')).out).toBe('terminal=false\n');
+		const scenario = await shell({ clients, etcdctl: fakeEtcdctl, terminalInput: false });
+		expect((await scenario.run('etcdctl tty')).out).toBe('terminal=false\n');
 	});
 
 	it('reads an empty stdin instead of the terminal when there is none (scenarios)', async () => {

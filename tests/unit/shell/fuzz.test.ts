@@ -5,6 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { ClientFactory } from '../../../src/lib/client/types';
+import type { EtcdctlRunner } from '../../../src/lib/shell/etcdctl-io';
 import { ShellSession } from '../../../src/lib/shell/session';
 
 const TOKENS = [
@@ -73,18 +75,66 @@ const TOKENS = [
 	'/tmp/x',
 	'history',
 	'clear',
+	'watch',
+	'keep-alive',
+	'printf',
+	"'\\xff\\0'",
+	'read',
+	'-r',
+	'--line-buffered',
+	'-u',
+	'tr',
+	'3',
 	'\n',
 	'\t'
 ];
 
+/** Commands a watch may be piped into (some stream, some do not), with odd arguments. */
+const FILTERS = [
+	'grep k',
+	'grep -c k',
+	'grep --line-buffered -v PUT',
+	'head -n 2',
+	'head -1',
+	'head',
+	"sed 's/k/K/'",
+	'sed -n 2p',
+	"awk '{print $1}'",
+	"awk 'END{print NR}'",
+	'cut -c1-2',
+	'tr a-z A-Z',
+	'jq .',
+	'cat',
+	'wc -l',
+	'sort',
+	'while read -r l; do echo "[$l]"; done',
+	'while read l; do etcdctl get "$l"; done'
+];
+
 const line = fc.oneof(
 	fc.array(fc.constantFrom(...TOKENS), { maxLength: 12 }).map((t) => t.join(' ')),
+	fc
+		.tuple(
+			fc.constantFrom('etcdctl watch k', 'etcdctl lease keep-alive 1', 'X=$(etcdctl watch k'),
+			fc.array(fc.constantFrom(...FILTERS, ...TOKENS), { maxLength: 4 })
+		)
+		.map(([head, rest]) => [head, ...rest].join(' | ') + (head.startsWith('X=') ? ')' : '')),
 	fc.string({ maxLength: 40 }),
 	fc.string({ unit: 'binary', maxLength: 20 })
 );
 
 const FUZZ_PLAYGROUND = async () => 2;
-const FUZZ_ETCDCTL = async () => 1;
+/** Prints a few events (as a watch would) then fails, reading its stdin first. */
+const FUZZ_ETCDCTL: EtcdctlRunner = async (io) => {
+	await io.stdin();
+	for (let i = 0; i < 3 && !io.signal.aborted; i++) {
+		io.stdout(`PUT\nk${i}\nv\n`);
+		await new Promise((r) => setTimeout(r, 5));
+	}
+	io.stderr('Error: fuzz\n');
+	return 1;
+};
+const FUZZ_CLIENTS: ClientFactory = { connect: () => Promise.reject(new Error('unused')) };
 
 describe('fuzzed lines', () => {
 	it('never throw, hang or break the session', { timeout: 60_000 }, async () => {
@@ -92,7 +142,8 @@ describe('fuzzed lines', () => {
 		const session = await ShellSession.create({
 			write: (t) => (out += t),
 			control: FUZZ_PLAYGROUND,
-			etcdctl: FUZZ_ETCDCTL
+			etcdctl: FUZZ_ETCDCTL,
+			clients: FUZZ_CLIENTS
 		});
 		await session.run('KEEP=kept');
 		await fc.assert(
