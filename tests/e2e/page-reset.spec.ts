@@ -84,3 +84,31 @@ test('the Reset button asks, then runs playground reset --yes', async ({ page })
 	await Promise.all([page.waitForEvent('load', { timeout: 30_000 }), confirm.click()]);
 	await expectFresh(page);
 });
+
+test('a reset in a second tab resets the owner tab too', async ({ page, context }) => {
+	test.setTimeout(120_000);
+	const term = terminal(page);
+	await typeLine(page, term, 'echo from-owner');
+	await typeLine(page, term, 'etcdctl put remember kept');
+	await expect.poll(() => revisions(page)).toEqual(['2', '2', '2']);
+	const second = await context.newPage();
+	await second.goto('/');
+	await expect(second.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	expect(await second.evaluate(() => (window as any).etcdPlayground.manager.role)).toBe('guest');
+	const term2 = terminal(second);
+	// Both tabs reload: the guest asked, the owner (which runs the members) wiped them.
+	const reloaded = Promise.all([
+		page.waitForEvent('load', { timeout: 30_000 }),
+		second.waitForEvent('load', { timeout: 30_000 })
+	]);
+	await typeLine(second, term2, 'playground reset --yes');
+	await reloaded;
+	await expectFresh(page);
+	await expect(second.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	await expect.poll(() => revisions(second), { timeout: 10_000 }).toEqual(['1', '1', '1']);
+	await second.close();
+});

@@ -193,13 +193,7 @@ export class TerminalTab {
 					}),
 					control: async (args, out, io) =>
 						runPlayground(
-							withReset(await cluster.ready, () =>
-								resetPlayground(
-									cluster.ready,
-									typeof localStorage === 'undefined' ? null : localStorage,
-									() => location.reload()
-								)
-							),
+							withReset(await cluster.ready, () => resetPlayground(tabs.resetHost())),
 							args,
 							out,
 							{ ...io, readLine: (prompt) => this.controller.readLine(prompt) }
@@ -278,6 +272,15 @@ export class TerminalTabs {
 		const i = this.tabs.indexOf(tab);
 		this.tabs.splice(i, 1);
 		if (this.activeId === tab.id) this.activeId = (this.tabs[i] ?? this.tabs[i - 1]).id;
+	}
+
+	/** What `playground reset` wipes and reloads (src/lib/ui/reset.ts). */
+	resetHost() {
+		return {
+			manager: this.cluster.ready,
+			storage: typeof localStorage === 'undefined' ? null : localStorage,
+			reload: () => location.reload()
+		};
 	}
 
 	/** Runs a command in the active terminal, as if typed there (cluster view buttons). */
