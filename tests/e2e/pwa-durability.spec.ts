@@ -94,7 +94,7 @@ test('a reload restarts every member from IndexedDB with the same data, and Rese
 
 	// Reset asks first, then starts from an empty three-member cluster.
 	await page.getByRole('button', { name: 'Reset…' }).click();
-	await expect(page.getByText('Wipe all data?')).toBeVisible();
+	await expect(page.getByText('Wipe all data and history?')).toBeVisible();
 	const reloaded = page.waitForEvent('load');
 	await page.getByRole('button', { name: 'Reset', exact: true }).click();
 	await reloaded;

@@ -3,6 +3,7 @@
  * (IdbMvccBackend), one pair of databases per member and cluster namespace.
  */
 import type { NodePersistence } from '../engine/server/persistence';
+import { DiskReserve, reserveDatabaseName } from '../workers/member/disk-quota';
 import { IdbMvccBackend } from './idb-mvcc-backend';
 import { IdbRaftStorage } from './idb-raft-storage';
 
@@ -40,4 +41,5 @@ export async function destroyIdbPersistence(namespace: string, member: string): 
 	const names = databaseNames(namespace, member);
 	await IdbRaftStorage.destroy(names.raft);
 	await IdbMvccBackend.destroy(names.mvcc);
+	await DiskReserve.destroy(reserveDatabaseName(namespace, member));
 }

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LocalCluster } from '../../../src/lib/engine/cluster/local-cluster';
 import type { NodePersistence } from '../../../src/lib/engine/server/persistence';
 import {
+	DiskReserve,
 	diskAdmits,
 	isQuotaError,
 	withQuotaAlarm
@@ -58,6 +59,44 @@ describe('a full browser disk', () => {
 		expect(onFull).toHaveBeenCalledTimes(1);
 		await expect(guarded.raft.save(undefined, [], undefined)).rejects.toThrow('io');
 		expect(onFull).toHaveBeenCalledTimes(1);
+	});
+
+	it('with a reserve, gives it back and writes again, so the write lands and NOSPACE is raised', async () => {
+		const quota = new DOMException('quota', 'QuotaExceededError');
+		let refusals = 1;
+		const saved: number[] = [];
+		const disk = {
+			mvcc: { load: async () => ({}) as never, write: async () => undefined },
+			raft: {
+				storage: {} as never,
+				save: async (_hs: unknown, entries: { index: number }[]) => {
+					if (refusals-- > 0) throw quota;
+					saved.push(...entries.map((e) => e.index));
+				},
+				compact: async () => undefined
+			}
+		} as unknown as NodePersistence;
+		let held = true;
+		const reserve = {
+			release: async () => {
+				const had = held;
+				held = false;
+				return had;
+			},
+			retake: () => undefined
+		} as unknown as DiskReserve;
+		const onFull = vi.fn();
+		const guarded = withQuotaAlarm(disk, onFull, reserve);
+		await guarded.raft.save(undefined, [{ index: 7 }] as never, undefined);
+		expect(saved).toEqual([7]);
+		expect(onFull).toHaveBeenCalledTimes(1);
+		// With the reserve spent, a refused write fails (etcd stops on a failed disk write).
+		refusals = 1;
+		await expect(guarded.raft.save(undefined, [{ index: 8 }] as never, undefined)).rejects.toBe(
+			quota
+		);
+		expect(onFull).toHaveBeenCalledTimes(2);
+		expect(saved).toEqual([7]);
 	});
 
 	it('admits a write only while every member’s two copies fit in the quota', async () => {

@@ -6,6 +6,7 @@
  * (QuotaExceededError: its transaction is rolled back whole, nothing is half-written) raises
  * it too, so learners see etcd's alarm rather than a broken member.
  */
+import { deleteDB, openDB } from 'idb';
 import type { NodePersistence } from '../../engine/server/persistence';
 
 /** Headroom kept free for the alarm's own raft entry, hard state and compaction. */
@@ -39,15 +40,108 @@ export async function diskAdmits(cost: number, members: number): Promise<boolean
 
 let last: { usage: number; quota: number; at: number } | null = null;
 
-/** The member's disk, calling `onFull` whenever IndexedDB refuses a write for lack of space. */
-export function withQuotaAlarm(disk: NodePersistence, onFull: () => void): NodePersistence {
-	const guard = async <T>(write: () => Promise<T>): Promise<T> => {
+/** Bytes each member sets aside (see DiskReserve): a few entries' worth of raft log. */
+export const RESERVE_BYTES = 512 * 1024;
+/** How often a member with its reserve given back tries to take it again. */
+const RESERVE_RETRY_MS = 5000;
+
+export function reserveDatabaseName(namespace: string, member: string): string {
+	return `etcd-playground/${namespace}/${member}/reserve`;
+}
+
+/**
+ * Space a member sets aside on the origin's storage, as a filesystem keeps blocks for root: when
+ * IndexedDB refuses a write for lack of space, the member gives the reserve back and writes
+ * again, so the raft entry in hand (and the NOSPACE alarm's own entry after it) still land
+ * instead of the member stopping on a failed disk write as etcd does. Once space was freed
+ * (delete, compact, defrag) the member takes its reserve again.
+ */
+export class DiskReserve {
+	private held = false;
+	private lastTry = 0;
+
+	constructor(
+		private readonly name: string,
+		private readonly bytes = RESERVE_BYTES
+	) {}
+
+	/** Takes the reserve (if it is not held and there is room); never throws. */
+	async take(): Promise<void> {
+		if (this.held) return;
+		this.lastTry = Date.now();
 		try {
-			return await write();
-		} catch (e) {
-			if (isQuotaError(e)) onFull();
-			throw e;
+			const db = await openDB(this.name, 1, {
+				upgrade: (d) => void d.createObjectStore('reserve')
+			});
+			try {
+				if (!(await db.get('reserve', 'ballast'))) {
+					// Random bytes: IndexedDB compresses values, so zeros would set nothing aside.
+					const ballast = new Uint8Array(this.bytes);
+					for (let i = 0; i < this.bytes; i += 65536) {
+						crypto.getRandomValues(ballast.subarray(i, Math.min(this.bytes, i + 65536)));
+					}
+					await db.put('reserve', ballast, 'ballast');
+				}
+				this.held = true;
+			} finally {
+				db.close();
+			}
+		} catch {
+			// No room for it: the member runs without a reserve until there is.
 		}
+	}
+
+	/** Takes the reserve again after it was given back, at most every few seconds. */
+	retake(): void {
+		if (!this.held && Date.now() - this.lastTry > RESERVE_RETRY_MS) void this.take();
+	}
+
+	/** Gives the reserve back; false when there was none to give. */
+	async release(): Promise<boolean> {
+		if (!this.held) return false;
+		this.held = false;
+		this.lastTry = Date.now();
+		try {
+			const db = await openDB(this.name, 1);
+			try {
+				await db.delete('reserve', 'ballast');
+			} finally {
+				db.close();
+			}
+			return true;
+		} catch {
+			return false;
+		}
+	}
+
+	static destroy(name: string): Promise<void> {
+		return deleteDB(name);
+	}
+}
+
+/**
+ * The member's disk, calling `onFull` whenever IndexedDB refuses a write for lack of space.
+ * With a reserve, the refused write is tried once more after the reserve is given back (a
+ * refused IndexedDB transaction changed nothing, and the storage classes keep their state
+ * until it commits, so writing it again is safe).
+ */
+export function withQuotaAlarm(
+	disk: NodePersistence,
+	onFull: () => void,
+	reserve?: DiskReserve
+): NodePersistence {
+	const guard = async <T>(write: () => Promise<T>): Promise<T> => {
+		let result: T;
+		try {
+			result = await write();
+		} catch (e) {
+			if (!isQuotaError(e)) throw e;
+			onFull();
+			if (!(await reserve?.release())) throw e;
+			return write();
+		}
+		reserve?.retake();
+		return result;
 	};
 	const mvcc = disk.mvcc;
 	return {

@@ -12,7 +12,7 @@ import { putCost, txnCost } from '../../engine/mvcc/store';
 import { serveMember, type MemberApi } from '../../engine/server/api';
 import { EtcdServer } from '../../engine/server/server';
 import { SeededRng } from '../../engine/util/rand';
-import { diskAdmits, withQuotaAlarm } from './disk-quota';
+import { DiskReserve, diskAdmits, reserveDatabaseName, withQuotaAlarm } from './disk-quota';
 import type { MemberInfo, MemberStartConfig, MemberWorkerApi, TracedMessage } from './protocol';
 import { packRange, rangeTransferables } from './range-wire';
 
@@ -71,8 +71,12 @@ const worker: MemberWorkerApi = {
 	async start(cfg: MemberStartConfig) {
 		if (server && !server.isStopped) return { id: server.id, clusterId: server.clusterId };
 		peers = new Map(cfg.peers.map((p) => [p.id, p.name]));
-		const persistence = withQuotaAlarm(await openIdbPersistence(cfg.namespace, cfg.name), () =>
-			server?.diskFull()
+		const reserve = new DiskReserve(reserveDatabaseName(cfg.namespace, cfg.name));
+		await reserve.take();
+		const persistence = withQuotaAlarm(
+			await openIdbPersistence(cfg.namespace, cfg.name),
+			() => server?.diskFull(),
+			reserve
 		);
 		if (cfg.restore) await persistence.raft.save(cfg.restore.hardState, [], cfg.restore.snapshot);
 		let started: EtcdServer | null = null;
