@@ -300,7 +300,7 @@ export class ClusterManager implements ClusterControl {
 		// etcdctl's watches require a leader (a member without one cancels them): resume once
 		// the restarted members elected one.
 		await this.waitForLeader(30_000).catch(() => undefined);
-		await old.resumeWatches((name) => this.running.get(name)?.api ?? null);
+		old.resumeWatches((name) => this.running.get(name)?.api ?? null);
 	}
 
 	/** A cluster control carried out by the owner tab. */

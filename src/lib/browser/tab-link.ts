@@ -34,6 +34,8 @@ export interface TabHostHandlers {
 }
 
 export class TabHost {
+	/** Told to guests with the state: a new id means another tab took the cluster over. */
+	readonly id = crypto.randomUUID();
 	private readonly ch: BroadcastChannel;
 	/** Each guest's open watches, cancelled when it says goodbye. */
 	private readonly watches = new Map<string, { member: string; handle: number }[]>();
@@ -51,7 +53,7 @@ export class TabHost {
 	}
 
 	postState(): void {
-		this.post({ t: 'state', ...this.handlers.state() });
+		this.post({ t: 'state', owner: this.id, ...this.handlers.state() });
 	}
 
 	postTrace(member: string, batch: TracedMessage[]): void {
@@ -84,10 +86,10 @@ export class TabHost {
 		const api = this.handlers.member(target.member);
 		if (!api) throw new EtcdError('Unavailable', 'connection refused');
 		if (method === 'watch') {
-			const { sub } = args[1] as { sub: number };
+			const { sub, attempt } = args[1] as { sub: number; attempt: number };
 			const handle = await api.watch(
 				args[0] as never,
-				(value) => this.post({ t: 'event', to: from, sub, value }),
+				(value) => this.post({ t: 'event', to: from, sub, attempt, value }),
 				args[2] as never
 			);
 			const list = this.watches.get(from) ?? [];
@@ -126,11 +128,15 @@ function deadlineExceeded(): ClientError {
 	return new ClientError('deadline-exceeded', 'context deadline exceeded');
 }
 
+/** How often, and how many times, a resumed watch is tried again while there is no leader. */
+const RESUME_RETRY_MS = 500;
+const RESUME_ATTEMPTS = 60;
+
 /**
- * A watch a guest opened through the owner. It outlives the owner tab: when this tab takes
- * over, it is created again on this tab's member from the revision after the last event it
- * delivered, as clientv3 re-creates its watches on another connection, so no event is lost or
- * delivered twice.
+ * A watch a guest opened through the owner. It outlives the owner tab: when this tab or
+ * another one takes over, it is created again on the new owner's member from the revision
+ * after the last event it delivered, as clientv3 re-creates its watches on another connection,
+ * so no event is lost or delivered twice.
  */
 interface GuestWatch {
 	member: string;
@@ -139,7 +145,7 @@ interface GuestWatch {
 	cb(r: WatchResponse): void;
 	/** The owner's handle, once the owner created the watch. */
 	remote: number | null;
-	/** The watch on this tab's member after a take-over. */
+	/** The watch on this tab's member after this tab took over. */
 	local: { api: MemberApi; handle: number } | null;
 	/** clientv3's nextRev: where the watch resumes (0: from now). */
 	next: number;
@@ -147,6 +153,10 @@ interface GuestWatch {
 	watchId: number | null;
 	/** The creation, until the owner (or, after a take-over, this tab) answers it. */
 	creating: { resolve(handle: number): void; reject(e: Error): void } | null;
+	/** Counts creations: answers to an earlier one are ignored. */
+	attempt: number;
+	/** While a resumed watch waits for its created response: how to try again (no leader yet). */
+	retry: { again(): void; left: number } | null;
 }
 
 export class TabGuest {
@@ -161,6 +171,8 @@ export class TabGuest {
 	/** Open watches by subscription number (the handle the client holds). */
 	private readonly watches = new Map<number, GuestWatch>();
 	private readonly apis = new Map<string, MemberApi>();
+	/** The owner tab answering now (from its state messages). */
+	private owner: string | null = null;
 	private closed = false;
 
 	constructor(
@@ -173,12 +185,17 @@ export class TabGuest {
 	}
 
 	private onMessage(m: TabMessage): void {
-		if (m.t === 'state') return this.handlers.state(m.config, m.running);
+		if (m.t === 'state') {
+			if (this.owner !== null && m.owner !== this.owner) this.ownerChanged();
+			this.owner = m.owner;
+			return this.handlers.state(m.config, m.running);
+		}
 		if (m.t === 'trace') return this.handlers.trace(m.member, m.batch);
 		if (m.t === 'wiped') return this.handlers.wiped();
 		if (m.t === 'event' && m.to === this.id) {
 			const w = this.watches.get(m.sub);
-			if (w && !w.local) this.deliver(m.sub, w, m.value as WatchResponse);
+			if (w && !w.local && m.attempt === w.attempt)
+				this.deliver(m.sub, w, m.value as WatchResponse);
 			return;
 		}
 		if (m.t !== 'reply' || m.to !== this.id) return;
@@ -189,8 +206,28 @@ export class TabGuest {
 		else p.reject(fromWire(m.error));
 	}
 
+	/**
+	 * Another tab took the cluster over: calls sent to the old owner will not be answered, and
+	 * every open watch is created again on the new owner.
+	 */
+	private ownerChanged(): void {
+		this.failPending();
+		for (const [sub, w] of this.watches) {
+			w.retry = { again: () => this.createRemote(sub, w), left: RESUME_ATTEMPTS };
+			this.createRemote(sub, w);
+		}
+	}
+
 	/** Hands a watch response to the client, keeping track of where the watch would resume. */
 	private deliver(sub: number, w: GuestWatch, r: WatchResponse): void {
+		if (w.retry) {
+			// The new owner's members have no leader yet: the watch is tried again shortly.
+			if (r.canceled && /no leader/.test(r.cancel_reason) && w.retry.left-- > 0) {
+				setTimeout(w.retry.again, RESUME_RETRY_MS);
+				return;
+			}
+			if (r.created || r.canceled) w.retry = null;
+		}
 		if (r.created && !r.canceled) {
 			// A watch created again after a take-over: the client already had its created response.
 			if (w.watchId !== null) return;
@@ -200,6 +237,27 @@ export class TabGuest {
 		if (r.events.length) w.next = r.events[r.events.length - 1].kv.mod_revision + 1;
 		if (r.canceled) this.watches.delete(sub);
 		w.cb(w.watchId === null ? r : { ...r, watch_id: w.watchId });
+	}
+
+	/** Ends a watch that could not be (re-)created, as a server cancels one. */
+	private fail(sub: number, w: GuestWatch, e: unknown): void {
+		if (this.watches.get(sub) !== w) return;
+		this.watches.delete(sub);
+		if (w.creating) {
+			w.creating.reject(e as Error);
+			w.creating = null;
+			return;
+		}
+		w.cb({
+			header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
+			watch_id: w.watchId ?? -1,
+			created: false,
+			canceled: true,
+			compact_revision: 0,
+			cancel_reason: e instanceof Error ? e.message : String(e),
+			fragment: false,
+			events: []
+		});
 	}
 
 	/**
@@ -238,6 +296,30 @@ export class TabGuest {
 		});
 	}
 
+	/** Creates (or creates again, from where it stopped) a watch on the owner's member. */
+	private createRemote(sub: number, w: GuestWatch): void {
+		if (this.closed || this.watches.get(sub) !== w) return;
+		const attempt = ++w.attempt;
+		w.remote = null;
+		const req = { ...w.req, start_revision: w.next };
+		this.call({ member: w.member }, 'watch', [req, { sub, attempt }, w.opts]).then(
+			(handle) => {
+				if (attempt !== w.attempt) return;
+				w.remote = handle as number;
+				w.creating?.resolve(sub);
+				w.creating = null;
+			},
+			(e: unknown) => {
+				// The owner went away first: the watch is created on the next owner.
+				if (attempt !== w.attempt || this.closed) return;
+				if (e instanceof EtcdError && /tab running the cluster closed/.test(e.message)) return;
+				// A resumed watch: the new owner's members may still be starting.
+				if (w.retry && w.retry.left-- > 0) return void setTimeout(w.retry.again, RESUME_RETRY_MS);
+				this.fail(sub, w, e);
+			}
+		);
+	}
+
 	private watch(
 		member: string,
 		req: WatchCreateRequest,
@@ -254,25 +336,14 @@ export class TabGuest {
 			local: null,
 			next: req.start_revision ?? 0,
 			watchId: null,
-			creating: null
+			creating: null,
+			attempt: 0,
+			retry: null
 		};
 		this.watches.set(sub, w);
 		return new Promise<number>((resolve, reject) => {
 			w.creating = { resolve, reject };
-			this.call({ member }, 'watch', [req, { sub }, opts]).then(
-				(handle) => {
-					w.remote = handle as number;
-					w.creating = null;
-					resolve(sub);
-				},
-				(e: unknown) => {
-					// The owner closed first: the watch is created when this tab takes over.
-					if (this.closed) return;
-					this.watches.delete(sub);
-					w.creating = null;
-					reject(e as Error);
-				}
-			);
+			this.createRemote(sub, w);
 		});
 	}
 
@@ -307,45 +378,52 @@ export class TabGuest {
 		return api;
 	}
 
-	/**
-	 * This tab took the cluster over (the owner closed): every open watch is created again on
-	 * this tab's members from where it stopped. A watch whose member is not running here, or
-	 * that cannot be created, ends with a canceled response naming the reason.
-	 */
-	async resumeWatches(local: (member: string) => MemberApi | null): Promise<void> {
-		await Promise.all(
-			[...this.watches].map(async ([sub, w]) => {
-				const api = local(w.member);
-				try {
-					if (!api) throw new EtcdError('Unavailable', 'connection refused');
-					const req = { ...w.req, start_revision: w.next };
-					const handle = await api.watch(
-						req,
-						(r) => {
-							if (this.watches.get(sub) === w) this.deliver(sub, w, r);
-						},
-						w.opts as never
-					);
-					if (this.watches.get(sub) !== w) return void api.watchCancel(handle).catch(() => {});
+	/** Creates a watch again on a member this tab runs, after it took the cluster over. */
+	private createLocal(sub: number, w: GuestWatch, api: MemberApi): void {
+		if (this.watches.get(sub) !== w) return;
+		const attempt = ++w.attempt;
+		const req = { ...w.req, start_revision: w.next };
+		api
+			.watch(
+				req,
+				(r) => {
+					if (this.watches.get(sub) === w && attempt === w.attempt) this.deliver(sub, w, r);
+				},
+				w.opts as never
+			)
+			.then(
+				(handle) => {
+					if (this.watches.get(sub) !== w || attempt !== w.attempt) {
+						return void api.watchCancel(handle).catch(() => undefined);
+					}
 					w.local = { api, handle };
 					w.creating?.resolve(sub);
 					w.creating = null;
-				} catch (e) {
-					this.watches.delete(sub);
-					if (w.creating) return w.creating.reject(e as Error);
-					w.cb({
-						header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
-						watch_id: w.watchId ?? -1,
-						created: false,
-						canceled: true,
-						compact_revision: 0,
-						cancel_reason: e instanceof Error ? e.message : String(e),
-						fragment: false,
-						events: []
-					});
+				},
+				(e: unknown) => {
+					if (attempt !== w.attempt) return;
+					if (w.retry && w.retry.left-- > 0) return void setTimeout(w.retry.again, RESUME_RETRY_MS);
+					this.fail(sub, w, e);
 				}
-			})
-		);
+			);
+	}
+
+	/**
+	 * This tab took the cluster over (the owner closed): every open watch is created again on
+	 * this tab's members from where it stopped. A watch whose member is not running here ends
+	 * with a canceled response naming the reason.
+	 */
+	resumeWatches(local: (member: string) => MemberApi | null): void {
+		for (const [sub, w] of this.watches) {
+			const api = local(w.member);
+			if (!api) {
+				this.fail(sub, w, new EtcdError('Unavailable', 'connection refused'));
+				continue;
+			}
+			w.remote = null;
+			w.retry = { again: () => this.createLocal(sub, w, api), left: RESUME_ATTEMPTS };
+			this.createLocal(sub, w, api);
+		}
 	}
 
 	/** Rejects every call in flight (the owner went away before answering). */

@@ -28,13 +28,19 @@ export type TabMessage =
 	| { t: 'hello'; from: string }
 	/** A guest is leaving: the owner cancels its watches. */
 	| { t: 'bye'; from: string }
-	/** `watch` calls carry `{ sub }` in place of the callback; events come back under it. */
+	/**
+	 * `watch` calls carry `{ sub, attempt }` in place of the callback; events come back under
+	 * them (a watch created again after a take-over is a new attempt of the same sub).
+	 */
 	| { t: 'call'; id: number; from: string; target: CallTarget; method: string; args: unknown[] }
 	| { t: 'reply'; id: number; to: string; ok: true; value: unknown }
 	| { t: 'reply'; id: number; to: string; ok: false; error: WireError }
-	| { t: 'event'; to: string; sub: number; value: unknown }
-	/** The owner's cluster configuration and which members run, after every change. */
-	| { t: 'state'; config: unknown; running: string[] }
+	| { t: 'event'; to: string; sub: number; attempt: number; value: unknown }
+	/**
+	 * The owner's cluster configuration and which members run, after every change; `owner`
+	 * names the owner tab (guests re-create their watches when it changes).
+	 */
+	| { t: 'state'; owner: string; config: unknown; running: string[] }
 	| { t: 'trace'; member: string; batch: TracedMessage[] }
 	/** The owner wiped the cluster (Reset): every tab starts again from nothing. */
 	| { t: 'wiped' };
