@@ -306,3 +306,66 @@ test('a guest’s call to an owner tab that stops answering fails with etcd’s 
 		.poll(() => screenText(term), { timeout: 20_000 })
 		.toMatch(/get thawed --print-value-only\ny\nroot@etcd-1:~#\s*$/);
 });
+
+test('with three tabs, a watch in the tab that stays a guest carries on with the new owner', async ({
+	page,
+	context
+}) => {
+	test.setTimeout(150_000);
+	await freshPage(page);
+	const next = await context.newPage();
+	await next.goto('/');
+	await expect(next.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	const third = await context.newPage();
+	await third.goto('/');
+	await expect(third.getByTestId('cluster-state')).toContainText('leader etcd-', {
+		timeout: 30_000
+	});
+	expect(await role(next)).toBe('guest');
+	expect(await role(third)).toBe('guest');
+	await third.evaluate(async () => {
+		const pg = (window as any).etcdPlayground;
+		const c = await pg.clients.connect({
+			endpoints: ['127.0.0.1:2379'],
+			dialTimeoutMs: 5000,
+			commandTimeoutMs: 10_000
+		});
+		const seen: string[] = [];
+		(window as any).watchSeen = seen;
+		(window as any).watchCanceled = false;
+		const h = c.watch(
+			{ key: new TextEncoder().encode('three'), range_end: new TextEncoder().encode('thref') },
+			(r: any) => {
+				if (r.canceled) (window as any).watchCanceled = r.cancel_reason || true;
+				for (const e of r.events) {
+					seen.push(`${e.kv.mod_revision}:${new TextDecoder().decode(e.kv.value)}`);
+				}
+			}
+		);
+		await h.id;
+	});
+	const values = () =>
+		third.evaluate(() => (window as any).watchSeen.map((s: string) => s.split(':')[1]));
+	await put(page, 'three/a', 'before');
+	await expect.poll(values, { timeout: 15_000 }).toEqual(['before']);
+
+	// The owner closes: the tab that asked for the lock first takes over, the third stays a guest
+	// and its watch moves to the new owner.
+	await page.close();
+	await expect.poll(() => role(next), { timeout: 15_000 }).toBe('owner');
+	expect(await role(third)).toBe('guest');
+	await next.evaluate(() => (window as any).etcdPlayground.manager.waitForLeader(30_000));
+	await expect
+		.poll(() => put(third, 'three/b', 'after').then(() => 'ok'), { timeout: 30_000 })
+		.toBe('ok');
+	await put(next, 'three/c', 'from-new-owner');
+	await expect.poll(values, { timeout: 20_000 }).toEqual(['before', 'after', 'from-new-owner']);
+	expect(await third.evaluate(() => (window as any).watchCanceled)).toBe(false);
+	const revs: number[] = await third.evaluate(() =>
+		(window as any).watchSeen.map((s: string) => Number(s.split(':')[0]))
+	);
+	expect(new Set(revs).size).toBe(3);
+	expect(revs).toEqual([...revs].sort((a, b) => a - b));
+});
