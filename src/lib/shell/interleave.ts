@@ -139,13 +139,32 @@ function staticText(w: WordNode | null | undefined): string | undefined {
 const LONG_RUNNING = new Set(['watch', 'keep-alive', 'lock', 'elect']);
 
 /** `etcdctl ... watch ...` (and keep-alive, lock, elect) printing into the pipe. */
-function streamingEtcdctl(c: CommandNode): c is SimpleCommandNode {
-	return (
-		c.type === 'SimpleCommand' &&
-		literal(c.name) === 'etcdctl' &&
-		c.args.some((a) => LONG_RUNNING.has(staticText(a) ?? '')) &&
-		!taken(c.redirections).out
-	);
+function streamingEtcdctl(c: CommandNode): SimpleCommandNode | null {
+	if (c.type !== 'SimpleCommand' || taken(c.redirections).out) return null;
+	const cmd = literal(c.name) === 'sudo' ? unsudo(c) : c;
+	if (!cmd || literal(cmd.name) !== 'etcdctl') return null;
+	return cmd.args.some((a) => LONG_RUNNING.has(staticText(a) ?? '')) ? cmd : null;
+}
+
+/** sudo options that take a value (as commands.ts's sudo reads them). */
+const SUDO_VALUE_OPTS = new Set(['-u', '-g', '-h', '-p', '-C', '-D', '-r', '-t', '-U', '-T']);
+
+/** `sudo [-E...] [VAR=value...] cmd args` as `VAR=value cmd args` (sudo is a no-op here). */
+function unsudo(c: SimpleCommandNode): SimpleCommandNode | null {
+	const args = c.args.map(staticText);
+	let i = 0;
+	while (i < args.length && args[i]?.startsWith('-') && args[i] !== '--') {
+		i += SUDO_VALUE_OPTS.has(args[i]!) ? 2 : 1;
+	}
+	if (args[i] === '--') i++;
+	const assignments = [...c.assignments];
+	for (; i < args.length; i++) {
+		const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(args[i] ?? '');
+		if (!m) break;
+		assignments.push(assignment(m[1], m[2]));
+	}
+	if (i >= c.args.length || args[i] === undefined) return null;
+	return { ...c, assignments, name: c.args[i], args: c.args.slice(i + 1) };
 }
 
 /** head's line count (`head`, `-n N`, `-nN`, `-N`, `--lines=N`, `--lines N`), else null. */
@@ -225,9 +244,9 @@ class Router {
 	 * etcdctl prints (commands.ts). What follows them in the pipe gets their output as usual.
 	 */
 	private stream(p: PipelineNode): void {
-		const [first] = p.commands;
 		const pipesStderr = p.pipeStderr ?? [];
-		if (!this.serialize || !first || !streamingEtcdctl(first) || pipesStderr[0]) return;
+		const first = p.commands[0] && streamingEtcdctl(p.commands[0]);
+		if (!this.serialize || !first || pipesStderr[0]) return;
 		const filters: CommandNode[] = [];
 		let limit: number | null = null;
 		for (let i = 1; i < p.commands.length && limit === null; i++) {

@@ -250,6 +250,11 @@ describe('etcdctl in the shell', () => {
 		expect((await sh.run('X=$(etcdctl watch k | head -n 1); echo "[$X]"')).out).toBe('[PUT]\n');
 		expect(await sh.run('etcdctl watch k | head -n 0')).toEqual({ out: '', code: 0 });
 		expect((await sh.run('etcdctl watch k | head --lines=1 | sed s/P/p/')).out).toBe('pUT\n');
+		// sudo (a no-op here) and its VAR=value words, as the guides write them
+		expect(await sh.run('sudo -E ETCDCTL_API=3 etcdctl watch k | grep -v P | head -n 1')).toEqual({
+			out: 'k1\n',
+			code: 0
+		});
 	});
 
 	it('streams a background watch pipeline, and what the filters run prints goes through them', async () => {
