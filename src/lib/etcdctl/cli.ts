@@ -345,11 +345,14 @@ export class Context {
 
 	/**
 	 * One more client like the first, on a connection of its own: check perf dials one per
-	 * worker (cc.mustClient() in a loop). The caller closes it.
+	 * worker (cc.mustClient() in a loop). The caller closes it. `signal` (aborted when etcdctl's
+	 * is) replaces etcdctl's own, so that hundreds of clients do not all listen on one signal.
 	 */
-	async extraClient(): Promise<EtcdClient> {
+	async extraClient(signal?: AbortSignal): Promise<EtcdClient> {
 		await this.client();
-		return this.dial({ ...this.clientOpts! });
+		const opts = { ...this.clientOpts! };
+		if (signal && opts.signal) opts.signal = signal;
+		return this.dial(opts);
 	}
 
 	/**

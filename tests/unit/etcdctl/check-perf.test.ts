@@ -107,13 +107,15 @@ describe('check perf run', () => {
 		expect(cluster.connects()).toBe(5);
 		expect(cluster.closed()).toBe(4);
 		const puts = [...cluster.putsBy.values()].reduce((a, b) => a + b, 0);
-		expect(puts).toBeGreaterThanOrEqual(60);
-		expect(puts).toBeLessThanOrEqual(90);
+		// the limiter's tokens: at most 40/s * 2 s + 1
+		expect(puts).toBeGreaterThanOrEqual(40);
+		expect(puts).toBeLessThanOrEqual(81);
 		expect(cluster.putsBy.size).toBeGreaterThan(1);
 		expect([...cluster.keys]).toEqual(['/other']);
 		expect(r.stderr).toBe('');
+		// (a loaded machine may make the run slow: the verdicts may then be FAILs)
 		expect(r.stdout).toMatch(
-			/^\r 0 \/ 2 {4}0\.00%\r 1 \/ 2 {3}50\.00% 00m01s\r 2 \/ 2 {2}100\.00% [23]s\n(PASS: Throughput is|FAIL: Throughput too low:) \d+ writes\/s\nPASS: Slowest request took 0\.\d{6}s\nPASS: Stddev is 0\.\d{6}s\n(PASS|FAIL)\n$/
+			/^\r 0 \/ 2 {4}0\.00%\r 1 \/ 2 {3}50\.00% 00m01s\r 2 \/ 2 {2}100\.00% \d+s\n(PASS: Throughput is|FAIL: Throughput too low:) \d+ writes\/s\n(PASS: Slowest request took|Slowest request took too long:) \d+\.\d{6}s\n(PASS: Stddev is|Stddev too high:) \d+\.\d{6}s\n(PASS|FAIL)\n$/
 		);
 	}, 20_000);
 

@@ -121,13 +121,16 @@ export async function checkPerf(ctx: Context): Promise<void> {
 	// cfg.clients clients, each dialed as etcdctl dials (its own connection); the first also
 	// checks the prefix and deletes the keys afterwards.
 	const first = await ctx.call(async (cl) => cl);
-	const dialed = await Promise.allSettled(
-		Array.from({ length: cfg.clients - 1 }, () => ctx.extraClient())
-	);
+	// Each client's calls listen on a signal of its own; one listener on etcdctl's aborts them.
+	const signals = Array.from({ length: cfg.clients - 1 }, () => new AbortController());
+	const abortAll = () => signals.forEach((s) => s.abort());
+	signal.addEventListener('abort', abortAll, { once: true });
+	const dialed = await Promise.allSettled(signals.map((s) => ctx.extraClient(s.signal)));
 	const extra = dialed.flatMap((d) => (d.status === 'fulfilled' ? [d.value] : []));
 	const failed = dialed.find((d) => d.status === 'rejected');
 	if (failed) {
 		for (const c of extra) c.close();
+		signal.removeEventListener('abort', abortAll);
 		await ctx.call(() => Promise.reject(failed.reason));
 	}
 	const clients = [first, ...extra];
@@ -135,6 +138,7 @@ export async function checkPerf(ctx: Context): Promise<void> {
 		return await perfRun(ctx, cfg, clients, prefix, signal, width);
 	} finally {
 		for (const c of extra) c.close();
+		signal.removeEventListener('abort', abortAll);
 	}
 }
 
