@@ -133,7 +133,11 @@ export async function checkPerf(ctx: Context): Promise<void> {
 		signal.removeEventListener('abort', abortAll);
 		await ctx.call(() => Promise.reject(failed.reason));
 	}
-	const clients = [first, ...extra];
+	// Each worker waits on its client's signal (dialed only when all dials succeeded).
+	const clients = [
+		{ client: first, signal },
+		...extra.map((client, i) => ({ client, signal: signals[i].signal }))
+	];
 	try {
 		return await perfRun(ctx, cfg, clients, prefix, signal, width);
 	} finally {
@@ -142,10 +146,16 @@ export async function checkPerf(ctx: Context): Promise<void> {
 	}
 }
 
+/** A worker's client, and the signal its calls and waits listen on. */
+interface PerfClient {
+	client: EtcdClient;
+	signal: AbortSignal;
+}
+
 async function perfRun(
 	ctx: Context,
 	cfg: { limit: number; clients: number; duration: number },
-	clients: EtcdClient[],
+	clients: PerfClient[],
 	prefix: string,
 	signal: AbortSignal,
 	width: number
@@ -179,7 +189,7 @@ async function perfRun(
 		}
 	};
 	// The rate limiter hands out cfg.limit tokens a second; each client's worker spends them.
-	const worker = async (cl: EtcdClient) => {
+	const worker = async ({ client: cl, signal: own }: PerfClient) => {
 		for (;;) {
 			if (signal.aborted) return;
 			const now = ctx.io.now();
@@ -190,7 +200,7 @@ async function perfRun(
 				await put(cl);
 				continue;
 			}
-			await sleep(Math.max(1, 1000 / cfg.limit), signal);
+			await sleep(Math.max(1, 1000 / cfg.limit), own);
 		}
 	};
 	// The bar advances once a second for cfg.duration seconds, then finishes on its own line.
