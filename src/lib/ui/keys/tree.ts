@@ -11,6 +11,8 @@ export interface TreeNode {
 
 export function buildTree(keys: readonly string[]): TreeNode {
 	const root: TreeNode = { label: '', children: [], count: 0 };
+	// Children by label: thousands of keys in one folder made a linear search per key quadratic.
+	const byLabel = new Map<TreeNode, Map<string, TreeNode>>();
 	for (const key of [...keys].sort()) {
 		// Split after each `/`, so `/registry/pods/a` -> `/`, `registry/`, `pods/`, `a`.
 		const parts = key.match(/[^/]*\/|[^/]+$/g) ?? [key];
@@ -19,10 +21,13 @@ export function buildTree(keys: readonly string[]): TreeNode {
 		for (let i = 0; i < parts.length; i++) {
 			const last = i === parts.length - 1;
 			// A node can be both a key and a folder (`/a/` as a key, and `/a/b`).
-			let child = node.children.find((c) => c.label === parts[i]);
+			let labels = byLabel.get(node);
+			if (!labels) byLabel.set(node, (labels = new Map()));
+			let child = labels.get(parts[i]);
 			if (!child) {
 				child = { label: parts[i], children: [], count: 0 };
 				node.children.push(child);
+				labels.set(parts[i], child);
 			}
 			child.count++;
 			if (last) child.key = key;
