@@ -13,7 +13,7 @@ import { screenText, terminal, typeLine } from './page-helpers';
 
 test.use({ serviceWorkers: 'block' });
 
-/** Room for the page's own data, each member's 512 KiB reserve and a few MiB of keys. */
+/** Room for the page's own data, each member's 1 MiB reserve and a few MiB of keys. */
 const QUOTA = 8 * 1024 * 1024;
 
 /** Runs a line in the terminal and waits until its output so far matches `expected`. */
@@ -94,6 +94,13 @@ test('a full disk raises NOSPACE; delete, compact, defrag and disarm recover it'
 	}
 	expect(refused).toBe('etcdserver: mvcc: database space exceeded');
 	expect(written).toBeGreaterThan(3);
+	// No member stopped on the refused disk write: every one still answers.
+	const states = await page.evaluate(async () =>
+		((await (window as any).etcdPlayground.manager.status()) as { state: string }[]).map(
+			(s) => s.state
+		)
+	);
+	expect(states).not.toContain('Down');
 	// The badge shows the usage growing.
 	await expect.poll(() => badge.innerText(), { timeout: 15_000 }).not.toBe(badgeBefore);
 

@@ -76,14 +76,14 @@ describe('a full browser disk', () => {
 				compact: async () => undefined
 			}
 		} as unknown as NodePersistence;
-		let held = true;
+		let held = 1;
 		const reserve = {
+			generation: 0,
 			release: async () => {
-				const had = held;
-				held = false;
-				return had;
-			},
-			retake: () => undefined
+				if (held === 0) return false;
+				held--;
+				return true;
+			}
 		} as unknown as DiskReserve;
 		const onFull = vi.fn();
 		const guarded = withQuotaAlarm(disk, onFull, reserve);
@@ -97,6 +97,24 @@ describe('a full browser disk', () => {
 		);
 		expect(onFull).toHaveBeenCalledTimes(2);
 		expect(saved).toEqual([7]);
+	});
+
+	it('gives a piece of the reserve back for writes refused together, and takes it again', async () => {
+		const reserve = new DiskReserve('test/disk-quota/reserve', 2, 1024);
+		await reserve.take();
+		expect(reserve.spent).toBe(false);
+		const since = reserve.generation;
+		// The raft log and the MVCC store of one member refused at the same time: both may retry.
+		const [a, b2] = await Promise.all([reserve.release(since), reserve.release(since)]);
+		expect([a, b2]).toEqual([true, true]);
+		expect(reserve.spent).toBe(true);
+		// A write refused after that gets the next piece, then there is none left.
+		expect(await reserve.release(reserve.generation)).toBe(true);
+		expect(await reserve.release(reserve.generation)).toBe(false);
+		await reserve.take();
+		expect(reserve.spent).toBe(false);
+		expect(await reserve.release(reserve.generation)).toBe(true);
+		await DiskReserve.destroy('test/disk-quota/reserve');
 	});
 
 	it('admits a write only while every member’s two copies fit in the quota', async () => {

@@ -40,10 +40,12 @@ export async function diskAdmits(cost: number, members: number): Promise<boolean
 
 let last: { usage: number; quota: number; at: number } | null = null;
 
-/** Bytes each member sets aside (see DiskReserve): a few entries' worth of raft log. */
-export const RESERVE_BYTES = 512 * 1024;
-/** How often a member with its reserve given back tries to take it again. */
-const RESERVE_RETRY_MS = 5000;
+/**
+ * What each member sets aside (see DiskReserve): 8 pieces of 128 KiB, a few raft entries'
+ * worth each, given back one at a time.
+ */
+export const RESERVE_PIECES = 8;
+export const RESERVE_PIECE_BYTES = 128 * 1024;
 
 export function reserveDatabaseName(namespace: string, member: string): string {
 	return `etcd-playground/${namespace}/${member}/reserve`;
@@ -51,67 +53,92 @@ export function reserveDatabaseName(namespace: string, member: string): string {
 
 /**
  * Space a member sets aside on the origin's storage, as a filesystem keeps blocks for root: when
- * IndexedDB refuses a write for lack of space, the member gives the reserve back and writes
- * again, so the raft entry in hand (and the NOSPACE alarm's own entry after it) still land
- * instead of the member stopping on a failed disk write as etcd does. Once space was freed
- * (delete, compact, defrag) the member takes its reserve again.
+ * IndexedDB refuses a write for lack of space, the member gives a piece of the reserve back and
+ * writes again, so the raft entry in hand, the NOSPACE alarm's own entry and the deletes and
+ * compaction that free space still land, instead of the member stopping on a failed disk write
+ * as etcd does. The member takes its reserve again once NOSPACE is disarmed.
  */
 export class DiskReserve {
-	private held = false;
-	private lastTry = 0;
+	/** Pieces held (written and not given back). */
+	private held = 0;
+	/** Times a piece was given back, and the last giving back. */
+	private releases = 0;
+	private releasing: Promise<boolean> = Promise.resolve(false);
+	private taking: Promise<void> | null = null;
 
 	constructor(
 		private readonly name: string,
-		private readonly bytes = RESERVE_BYTES
+		private readonly pieces = RESERVE_PIECES,
+		private readonly pieceBytes = RESERVE_PIECE_BYTES
 	) {}
 
-	/** Takes the reserve (if it is not held and there is room); never throws. */
-	async take(): Promise<void> {
-		if (this.held) return;
-		this.lastTry = Date.now();
+	/** Takes the whole reserve again, as far as there is room; never throws. */
+	take(): Promise<void> {
+		this.taking ??= this.fill().finally(() => (this.taking = null));
+		return this.taking;
+	}
+
+	private async fill(): Promise<void> {
 		try {
 			const db = await openDB(this.name, 1, {
 				upgrade: (d) => void d.createObjectStore('reserve')
 			});
 			try {
-				if (!(await db.get('reserve', 'ballast'))) {
-					// Random bytes: IndexedDB compresses values, so zeros would set nothing aside.
-					const ballast = new Uint8Array(this.bytes);
-					for (let i = 0; i < this.bytes; i += 65536) {
-						crypto.getRandomValues(ballast.subarray(i, Math.min(this.bytes, i + 65536)));
+				let held = 0;
+				for (let i = 0; i < this.pieces; i++) {
+					if (!(await db.get('reserve', i))) {
+						// Random bytes: IndexedDB compresses values, so zeros would set nothing aside.
+						const piece = new Uint8Array(this.pieceBytes);
+						for (let j = 0; j < this.pieceBytes; j += 65536) {
+							crypto.getRandomValues(piece.subarray(j, Math.min(this.pieceBytes, j + 65536)));
+						}
+						await db.put('reserve', piece, i);
 					}
-					await db.put('reserve', ballast, 'ballast');
+					held = i + 1;
+					this.held = Math.max(this.held, held);
 				}
-				this.held = true;
 			} finally {
 				db.close();
 			}
 		} catch {
-			// No room for it: the member runs without a reserve until there is.
+			// No room for all of it: the member runs with what it holds.
 		}
 	}
 
-	/** Takes the reserve again after it was given back, at most every few seconds. */
-	retake(): void {
-		if (!this.held && Date.now() - this.lastTry > RESERVE_RETRY_MS) void this.take();
+	/** Whether part of the reserve was given back (the member should take it again). */
+	get spent(): boolean {
+		return this.held < this.pieces;
 	}
 
-	/** Gives the reserve back; false when there was none to give. */
-	async release(): Promise<boolean> {
-		if (!this.held) return false;
-		this.held = false;
-		this.lastTry = Date.now();
-		try {
-			const db = await openDB(this.name, 1);
+	/** Counts the pieces given back so far (see release). */
+	get generation(): number {
+		return this.releases;
+	}
+
+	/**
+	 * Gives a piece back for a write refused after `since` (a generation); true when space was
+	 * freed since then, by this call or by one for another write refused at the same time (a
+	 * member's raft log and MVCC store often fill together). False when none is left.
+	 */
+	release(since: number): Promise<boolean> {
+		if (this.releases > since) return this.releasing;
+		if (this.held === 0) return Promise.resolve(false);
+		const piece = --this.held;
+		this.releases++;
+		this.releasing = (async () => {
 			try {
-				await db.delete('reserve', 'ballast');
-			} finally {
-				db.close();
+				const db = await openDB(this.name, 1);
+				try {
+					await db.delete('reserve', piece);
+				} finally {
+					db.close();
+				}
+				return true;
+			} catch {
+				return false;
 			}
-			return true;
-		} catch {
-			return false;
-		}
+		})();
+		return this.releasing;
 	}
 
 	static destroy(name: string): Promise<void> {
@@ -131,17 +158,23 @@ export function withQuotaAlarm(
 	reserve?: DiskReserve
 ): NodePersistence {
 	const guard = async <T>(write: () => Promise<T>): Promise<T> => {
-		let result: T;
+		let since = reserve?.generation ?? 0;
 		try {
-			result = await write();
+			return await write();
 		} catch (e) {
 			if (!isQuotaError(e)) throw e;
 			onFull();
-			if (!(await reserve?.release())) throw e;
-			return write();
+			// Another piece for each refusal (other members may take some of the freed space).
+			for (;;) {
+				if (!(await reserve?.release(since))) throw e;
+				since = reserve!.generation;
+				try {
+					return await write();
+				} catch (again) {
+					if (!isQuotaError(again)) throw again;
+				}
+			}
 		}
-		reserve?.retake();
-		return result;
 	};
 	const mvcc = disk.mvcc;
 	return {

@@ -35,9 +35,33 @@ function current(): EtcdServer {
 
 const served: MemberApi = serveMember(current);
 
+/**
+ * When IndexedDB refused one of this member's writes: until the NOSPACE alarm that raised is
+ * applied (then the cluster refuses writes itself), this member refuses them at once, so no
+ * more arrive on a disk that has just run out. Bounded, in case the alarm cannot commit.
+ */
+let diskFullAt = 0;
+let reserve: DiskReserve | null = null;
+const DISK_FULL_HOLD_MS = 5000;
+
+function noSpaceApplied(s: EtcdServer): boolean {
+	try {
+		return s.status().errors.some((e) => e.includes('alarm:NOSPACE'));
+	} catch {
+		return false;
+	}
+}
+
 /** The browser's quota is this member's disk: a write that would not fit raises NOSPACE. */
 async function checkDisk(cost: number): Promise<void> {
-	if (cost > 0 && !(await diskAdmits(cost, peers.size))) {
+	if (cost <= 0) return;
+	if (diskFullAt) {
+		if (noSpaceApplied(current()) || Date.now() - diskFullAt > DISK_FULL_HOLD_MS) diskFullAt = 0;
+		else throw Errors.NoSpace();
+	}
+	// A write let in with no NOSPACE alarm (disarmed after space was freed): take the reserve again.
+	if (reserve?.spent && !noSpaceApplied(current())) void reserve.take();
+	if (!(await diskAdmits(cost, peers.size))) {
 		current().diskFull();
 		throw Errors.NoSpace();
 	}
@@ -71,11 +95,14 @@ const worker: MemberWorkerApi = {
 	async start(cfg: MemberStartConfig) {
 		if (server && !server.isStopped) return { id: server.id, clusterId: server.clusterId };
 		peers = new Map(cfg.peers.map((p) => [p.id, p.name]));
-		const reserve = new DiskReserve(reserveDatabaseName(cfg.namespace, cfg.name));
+		reserve = new DiskReserve(reserveDatabaseName(cfg.namespace, cfg.name));
 		await reserve.take();
 		const persistence = withQuotaAlarm(
 			await openIdbPersistence(cfg.namespace, cfg.name),
-			() => server?.diskFull(),
+			() => {
+				diskFullAt = Date.now();
+				server?.diskFull();
+			},
 			reserve
 		);
 		if (cfg.restore) await persistence.raft.save(cfg.restore.hardState, [], cfg.restore.snapshot);
