@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MvccStore } from '$lib/engine/mvcc/store';
-import { MemoryBackend, type MvccBackend } from '$lib/engine/mvcc/backend';
+import { MemoryBackend, type BackendBatch, type MvccBackend } from '$lib/engine/mvcc/backend';
 import { Lessor } from '$lib/engine/lease/lessor';
 import { IdbMvccBackend } from '$lib/browser/idb-mvcc-backend';
 import { b, get, put, s } from './helpers';
@@ -127,6 +127,60 @@ describe.each(kinds)('%s backend', (_name, make) => {
 		const again = await MvccStore.open(await backend.reopen());
 		expect(again.hash()).toEqual(source.hash());
 		expect(get(again, 'old')).toBeUndefined();
+	});
+});
+
+describe('a backend write that fails', () => {
+	/** A memory backend that refuses writes while `full` (a disk out of space). */
+	class FullableBackend extends MemoryBackend {
+		full = false;
+		override async write(batch: BackendBatch): Promise<void> {
+			if (this.full) throw new Error('QuotaExceededError');
+			return super.write(batch);
+		}
+	}
+
+	it('is written again with the next flush, under the changes staged since', async () => {
+		const backend = new FullableBackend();
+		const store = await MvccStore.open(backend);
+		const lessor = new Lessor(store);
+		put(store, 'a', '1');
+		await store.flush();
+		backend.full = true;
+		// The refused batch: a lease, a put under it, an overwrite, a delete, a compaction.
+		lessor.grant(7n, 60);
+		put(store, 'b', '1', 7n);
+		put(store, 'a', '2');
+		store.deleteRange({ key: b('b') });
+		store.setConsistentIndex(9, 2);
+		await expect(store.flush()).rejects.toThrow('QuotaExceededError');
+		// Nothing staged since: flushing again still reports the refusal instead of success.
+		await expect(store.flush()).rejects.toThrow('QuotaExceededError');
+		backend.full = false;
+		// Newer changes overlap the refused ones; the newer state must win.
+		lessor.revoke(7n);
+		put(store, 'a', '3');
+		store.compact(3);
+		await store.flush();
+		const again = await MvccStore.open(backend);
+		expect(again.hash()).toEqual(store.hash());
+		expect(again.snapshot()).toEqual(store.snapshot());
+		expect(again.consistentIndex).toBe(9);
+		expect(new Lessor(again).leases()).toEqual([]);
+	});
+
+	it('does not stop later flushes from writing', async () => {
+		const backend = new FullableBackend();
+		const store = await MvccStore.open(backend);
+		backend.full = true;
+		put(store, 'x', '1');
+		await expect(store.flush()).rejects.toThrow();
+		backend.full = false;
+		put(store, 'y', '1');
+		await store.flush();
+		const again = await MvccStore.open(backend);
+		expect(s(get(again, 'x').value)).toBe('1');
+		expect(s(get(again, 'y').value)).toBe('1');
 	});
 });
 

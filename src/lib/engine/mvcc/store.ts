@@ -794,15 +794,43 @@ export class MvccStore {
 		}
 		if (!this.pending.dirty) return this.lastWrite;
 		if (!this.queuedWrite) {
-			const queued = this.lastWrite.then(() => {
-				this.queuedWrite = null;
-				const batch = this.takeBatch();
-				return batch ? backend.write(batch) : undefined;
-			});
+			// A failed write (a full disk) must not end persistence for the session: its batch goes
+			// back under what was staged since, and the next flush writes both. The caller of the
+			// failed flush sees the error; later writes do not wait on it.
+			const queued = this.lastWrite
+				.catch(() => undefined)
+				.then(() => {
+					this.queuedWrite = null;
+					const batch = this.takeBatch();
+					if (!batch) return undefined;
+					return backend.write(batch).catch((e: unknown) => {
+						this.requeue(batch);
+						throw e;
+					});
+				});
 			this.queuedWrite = queued;
 			this.lastWrite = queued;
 		}
 		return this.queuedWrite;
+	}
+
+	/** Puts a batch the backend refused back into the pending one, under newer changes. */
+	private requeue(b: BackendBatch): void {
+		const p = this.pending;
+		if (b.reset) p.reset = true;
+		for (const r of b.puts) {
+			const id = `${r.main}_${r.sub}`;
+			if (!p.puts.has(id) && !p.deletes.has(id)) p.puts.set(id, r);
+		}
+		for (const [main, sub] of b.deletes) {
+			const id = `${main}_${sub}`;
+			if (!p.puts.has(id)) p.deletes.set(id, [main, sub]);
+		}
+		for (const l of b.leasePuts) {
+			if (!p.leasePuts.has(l.id) && !p.leaseDeletes.has(l.id)) p.leasePuts.set(l.id, l);
+		}
+		for (const id of b.leaseDeletes) if (!p.leasePuts.has(id)) p.leaseDeletes.add(id);
+		p.dirty = true;
 	}
 
 	/** Everything the store holds, as a backend would return it (raft snapshots). */
