@@ -33,6 +33,9 @@ export interface Connector {
 }
 
 const RETRY_MS = 100;
+/** How often a watch checks that the member it lives on is still the one it was created on. */
+const WATCH_CHECK_MS = 300;
+const noLeader = Errors.NoLeader().message;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 	return new Promise((resolve) => {
@@ -256,41 +259,144 @@ class PlaygroundClient implements EtcdClient {
 	compact: EtcdClient['compact'] = (req) => this.call((a) => a.compact(req, this.opts()), false);
 
 	// Watch ---------------------------------------------------------------------------------
+	/**
+	 * A watch as clientv3 keeps one: when the member it runs on goes away (killed, restarted)
+	 * it is created again on the first endpoint that answers, from the revision after the last
+	 * event it delivered (clientv3's nextRev), under the watch ID the caller was given first and
+	 * without a second created response; while no member answers it stays silent and keeps
+	 * trying. The connection is checked every WATCH_CHECK_MS: a member that is down has no API,
+	 * and a restarted one has a new API object.
+	 */
 	watch(
 		req: Parameters<EtcdClient['watch']>[0],
 		onResponse: (r: WatchResponse) => void
 	): WatchHandle {
-		let handle: number | null = null;
-		let api: MemberApi | null = null;
+		/** Where the watch would resume (clientv3's nextRev; 0: from now). */
+		let next = req.start_revision ?? 0;
+		/** The stream the watch lives on now (null while resuming or when none answers). */
+		let stream: { api: MemberApi; member: string; handle: number } | null = null;
+		/** Counts creations: responses from an earlier stream are dropped. */
+		let gen = 0;
+		/** The stream was refused (no leader yet): it is replaced at the next check. */
+		let broken = false;
+		/** The watch ID of the first created response; resumed watches answer under it. */
+		let firstId: number | null = null;
 		let canceledByUs = false;
+		/** The watch ended (canceled by us or by a server): no more resuming. */
+		let ended = false;
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		let resuming: Promise<void> | null = null;
 		let resolveId: (id: number) => void = () => undefined;
 		const id = new Promise<number>((r) => (resolveId = r));
-		const start = async () => {
-			api = await this.call(async (a) => a, true);
-			handle = await api.watch(
-				req,
-				(resp) => {
-					if (resp.created) resolveId(resp.watch_id);
-					if (!canceledByUs || resp.canceled) onResponse(resp);
-				},
+
+		const stop = () => {
+			ended = true;
+			if (timer !== undefined) clearTimeout(timer);
+			timer = undefined;
+		};
+		const receive = (g: number, resumed: boolean) => (resp: WatchResponse) => {
+			if (g !== gen) return;
+			if (canceledByUs && !resp.canceled) return;
+			if (resumed && resp.canceled && resp.created && resp.cancel_reason === noLeader) {
+				// The member came back without a leader yet: try again at the next check.
+				gen++;
+				broken = true;
+				return;
+			}
+			if (resp.created && !resp.canceled) {
+				// A watch created again after a reconnect: the caller had its created response.
+				if (resumed) return;
+				firstId = resp.watch_id;
+				// clientv3 resumes a watch from now at the revision it was created at.
+				if (next === 0) next = resp.header.revision;
+			} else if (!resp.created) {
+				// clientv3: the watch's progress (<= the store revision) ...
+				next = resp.header.revision;
+			}
+			// ... or the revision after its last event.
+			if (resp.events.length) next = resp.events[resp.events.length - 1].kv.mod_revision + 1;
+			if (resp.created && !resumed) resolveId(resp.watch_id);
+			if (resp.canceled) stop();
+			onResponse(resumed && firstId !== null ? { ...resp, watch_id: firstId } : resp);
+		};
+
+		const schedule = () => {
+			if (ended || this.closed || timer !== undefined) return;
+			timer = setTimeout(check, WATCH_CHECK_MS);
+		};
+		const check = () => {
+			timer = undefined;
+			if (ended || this.closed) return;
+			if (stream && !broken && this.connector.api(stream.member) === stream.api) {
+				return schedule();
+			}
+			resuming = resume().finally(() => {
+				resuming = null;
+				schedule();
+			});
+		};
+		/** Creates the watch again on the first endpoint that answers, from `next`. */
+		const resume = async () => {
+			const old = stream;
+			stream = null;
+			broken = false;
+			const g = ++gen;
+			if (old) void old.api.watchCancel(old.handle).catch(() => undefined);
+			const target = this.pickMember();
+			if (!target) return;
+			const created = target.api.watch(
+				{ ...req, start_revision: next },
+				receive(g, true),
 				this.opts()
 			);
+			try {
+				const handle = await this.withDeadline(created, Date.now() + this.options.commandTimeoutMs);
+				if (g !== gen || ended || this.closed) {
+					void target.api.watchCancel(handle).catch(() => undefined);
+					return;
+				}
+				stream = { ...target, handle };
+			} catch (e) {
+				created.then((h) => target.api.watchCancel(h)).catch(() => undefined);
+				if (
+					e instanceof EtcdError &&
+					e.message === Errors.InvalidAuthToken().message &&
+					this.options.user !== undefined
+				) {
+					// A restarted member forgot the token: log in again, then retry.
+					await this.login().catch(() => undefined);
+				}
+			}
+		};
+
+		const start = async () => {
+			const target = await this.call(async () => this.pickMember(), true);
+			if (!target) throw deadlineExceeded();
+			const g = gen;
+			const handle = await target.api.watch(req, receive(g, false), this.opts());
+			stream = { ...target, handle };
+			schedule();
 		};
 		const started = start();
 		const h: WatchHandle = {
 			id,
 			cancel: async () => {
 				canceledByUs = true;
+				stop();
 				await started.catch(() => undefined);
-				if (api && handle !== null) await api.watchCancel(handle).catch(() => undefined);
+				await resuming;
+				const s = stream;
+				stream = null;
+				if (s) await s.api.watchCancel(s.handle).catch(() => undefined);
 				this.watches.delete(h);
 			},
 			requestProgress: async () => {
 				await started;
-				if (api && handle !== null) await api.watchProgress(handle);
+				if (stream) await stream.api.watchProgress(stream.handle);
 			}
 		};
 		started.catch((e: unknown) => {
+			stop();
 			onResponse({
 				header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
 				watch_id: -1,
@@ -304,6 +410,21 @@ class PlaygroundClient implements EtcdClient {
 		});
 		this.watches.add(h);
 		return h;
+	}
+
+	/** The first reachable endpoint from the pinned one, with the member behind it. */
+	private pickMember(): { api: MemberApi; member: string } | null {
+		for (let i = 0; i < this.endpoints.length; i++) {
+			const idx = (this.pinned + i) % this.endpoints.length;
+			const ep = this.endpoints[idx];
+			const api = this.reach(ep);
+			const member = this.connector.resolve(ep);
+			if (api && member !== null) {
+				this.pinned = idx;
+				return { api, member };
+			}
+		}
+		return null;
 	}
 
 	// Lease ---------------------------------------------------------------------------------

@@ -119,14 +119,20 @@ export class LocalCluster {
 		};
 		this.byName.set(name, m);
 		this.byId.set(m.id, m);
-		this.apis.set(
-			name,
-			serveMember(() => {
-				if (!m.server || m.server.isStopped) throw Errors.Stopped();
-				return m.server;
-			})
-		);
+		this.apis.set(name, this.serve(m));
 		return m;
+	}
+
+	/**
+	 * The API clients reach a member through. Each start hands out a new one, as a restarted
+	 * etcd is a new connection: a client holding the old one (a watch) can tell it was restarted.
+	 * Old ones keep answering for the running member; only their watch streams are gone.
+	 */
+	private serve(m: LocalMember): MemberApi {
+		return serveMember(() => {
+			if (!m.server || m.server.isStopped) throw Errors.Stopped();
+			return m.server;
+		});
 	}
 
 	/** Starts (or restarts) a member from its disk. */
@@ -137,6 +143,7 @@ export class LocalCluster {
 			throw new Error(`${name} has no data yet: start it with etcd --data-dir on its restored dir`);
 		}
 		const seed = this.rng.int(2 ** 31);
+		this.apis.set(name, this.serve(m));
 		m.server = await EtcdServer.start({
 			name: m.serverName ?? m.name,
 			peerURLs: m.peerURLs,
