@@ -533,6 +533,8 @@ export class EtcdServer {
 				void this.store.flush().catch(() => undefined);
 				await this.maybeTriggerSnapshot();
 			}
+			// A snapshot whose flush finished while no Ready was pending is taken at the next tick.
+			if (!this.stopped) await this.maybeTriggerSnapshot();
 		} finally {
 			if (!this.stopped && this.node.hasReady()) this.schedule();
 		}
@@ -831,16 +833,52 @@ export class EtcdServer {
 		};
 	}
 
-	/** Takes a raft snapshot and trims the log once enough entries have been applied. */
+	/**
+	 * A local snapshot waiting for the MVCC flush that makes it safe: its state is taken when the
+	 * flush starts (at `snap.metadata.index`), and the log is trimmed only once that flush holds
+	 * everything applied up to that index.
+	 */
+	private pendingSnapshot: {
+		snap: Snapshot;
+		state: 'flushing' | 'durable' | 'failed';
+	} | null = null;
+
+	/**
+	 * Takes a raft snapshot and trims the log once enough entries have been applied.
+	 *
+	 * The raft loop never waits on the MVCC flush here: under load a strict IndexedDB commit of
+	 * a large batch can take longer than an election timeout, and a leader waiting on it sent
+	 * no heartbeats or appends (its followers elected another leader, again and again). The
+	 * snapshot's state and index are captured before the flush starts; the log is trimmed on a
+	 * later pass of the loop, once that flush has resolved, so no entry whose effects are not
+	 * durable in the backend is ever dropped. One snapshot is in flight at a time; a failed
+	 * flush (a refused write) trims nothing and is tried again later instead of stopping the
+	 * member.
+	 */
 	private async maybeTriggerSnapshot(): Promise<void> {
+		const pending = this.pendingSnapshot;
+		if (pending) {
+			if (pending.state === 'flushing') return;
+			this.pendingSnapshot = null;
+			const index = pending.snap.metadata.index;
+			// A snapshot from the leader may have replaced the log meanwhile.
+			if (pending.state === 'failed' || index <= this.snapshotIndex) return;
+			const compactIndex = Math.max(1, index - this.cfg.catchUpEntries);
+			await this.cfg.persistence.raft.compact(pending.snap, compactIndex);
+			this.snapshotIndex = index;
+			return;
+		}
 		if (this.appliedIndex - this.snapshotIndex <= this.cfg.snapshotCount) return;
-		// The MVCC state must be durable before the log entries that produced it are dropped.
-		await this.store.flush();
-		const snap = this.stateSnapshot(true);
-		const index = snap.metadata.index;
-		const compactIndex = Math.max(1, index - this.cfg.catchUpEntries);
-		await this.cfg.persistence.raft.compact(snap, compactIndex);
-		this.snapshotIndex = index;
+		// Everything applied so far is staged in the store: this flush makes it durable.
+		const p: NonNullable<typeof this.pendingSnapshot> = {
+			snap: this.stateSnapshot(true),
+			state: 'flushing'
+		};
+		this.pendingSnapshot = p;
+		void this.store.flush().then(
+			() => (p.state = 'durable'),
+			() => (p.state = 'failed')
+		);
 	}
 
 	// ---------------------------------------------------------------------------------------
