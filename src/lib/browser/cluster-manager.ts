@@ -575,8 +575,28 @@ export class ClusterManager implements ClusterControl {
 		return Promise.all(this.names().map(async (name) => ({ name, info: await this.info(name) })));
 	}
 
+	/** Why a running worker's member stopped itself (a failed disk write), if it did. */
+	private async failure(name: string): Promise<string | undefined> {
+		const r = this.running.get(name);
+		if (!r || this.guest) return undefined;
+		try {
+			await r.ready;
+			const f = await Promise.race([
+				r.remote.failure(),
+				new Promise<null>((resolve) => setTimeout(() => resolve(null), INFO_TIMEOUT_MS))
+			]);
+			return f ?? undefined;
+		} catch {
+			return undefined;
+		}
+	}
+
 	async status(): Promise<MemberState[]> {
-		return (await this.infos()).map(({ name, info }) =>
+		const infos = await this.infos();
+		const failures = await Promise.all(
+			infos.map(({ name, info }) => (info ? undefined : this.failure(name)))
+		);
+		return infos.map(({ name, info }, i) =>
 			info
 				? {
 						name,
@@ -586,7 +606,15 @@ export class ClusterManager implements ClusterControl {
 						commit: info.commit,
 						applied: info.applied
 					}
-				: { name, state: 'Down', term: 0, revision: 0, commit: 0, applied: 0 }
+				: {
+						name,
+						state: 'Down',
+						term: 0,
+						revision: 0,
+						commit: 0,
+						applied: 0,
+						...(failures[i] ? { failure: failures[i] } : {})
+					}
 		);
 	}
 

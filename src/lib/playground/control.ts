@@ -13,6 +13,8 @@ export interface MemberState {
 	revision: number;
 	commit: number;
 	applied: number;
+	/** Why a Down member stopped itself (a storage failure), when known. */
+	failure?: string;
 }
 
 export interface ClusterControl {
@@ -97,6 +99,9 @@ export function formatStatus(states: MemberState[]): string {
 		]);
 	}
 	const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+	const failures = states
+		.filter((m) => m.failure)
+		.map((m) => `${m.name} stopped itself: ${m.failure}\n`);
 	return (
 		rows
 			.map((r) =>
@@ -105,7 +110,9 @@ export function formatStatus(states: MemberState[]): string {
 					.join('  ')
 					.trimEnd()
 			)
-			.join('\n') + '\n'
+			.join('\n') +
+		'\n' +
+		failures.join('')
 	);
 }
 

@@ -158,6 +158,10 @@ const worker: MemberWorkerApi = {
 		const i = s.info();
 		return { ...i, role: String(i.role), removed: s.isRemoved };
 	},
+	async failure() {
+		const f = server?.failure;
+		return f ? `${f.name}: ${f.message}` : null;
+	},
 	async setFaults(f) {
 		transport?.setFaults(f);
 	},

@@ -59,6 +59,8 @@ export interface TracedMessage {
 export interface MemberWorkerApi extends MemberApi {
 	start(cfg: MemberStartConfig): Promise<{ id: bigint; clusterId: bigint }>;
 	info(): Promise<MemberInfo>;
+	/** Why the member stopped itself (a storage failure), or null. */
+	failure(): Promise<string | null>;
 	setFaults(f: NetworkFaults): Promise<void>;
 	setPeers(peers: { name: string; id: bigint }[]): Promise<void>;
 	/** Receives batches of sent messages (a comlink proxy on the page side). */
