@@ -305,7 +305,9 @@ describe('tools that are not here', () => {
 			out: 'apt-get: etcdctl is already installed in this terminal.\n',
 			code: 0
 		});
-		expect((await sh.run('etcd --name x')).out).toMatch(/^etcd: no cluster is attached to this terminal/);
+		expect((await sh.run('etcd --name x')).out).toMatch(
+			/^etcd: no cluster is attached to this terminal/
+		);
 	});
 
 	it('runs what `kubectl exec ... --` and `podman exec ... bash -c` aim at the etcd container', async () => {
