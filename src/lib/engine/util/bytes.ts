@@ -44,11 +44,16 @@ export function prefixEnd(prefix: Bytes): Bytes {
 	return new Uint8Array([0]);
 }
 
-/** A Map/Set key for bytes: each byte becomes one UTF-16 code unit, so order is preserved. */
+/**
+ * A Map/Set key for bytes: each byte becomes one UTF-16 code unit, so order is preserved.
+ * `apply` with the typed array, not a spread: a spread walks the array through its iterator,
+ * about ten times slower, and this runs several times per key written, watched or deleted
+ * (a delete of 12,500 check perf keys with a prev_kv watch spent 0.7 s here).
+ */
 export function bytesKey(b: Bytes): string {
 	let s = '';
 	for (let i = 0; i < b.length; i += 8192) {
-		s += String.fromCharCode(...b.subarray(i, i + 8192));
+		s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
 	}
 	return s;
 }
