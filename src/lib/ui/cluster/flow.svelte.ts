@@ -75,8 +75,16 @@ export class MessageFlow {
 		if (added.length === 0) return;
 		let next = [...this.flights, ...added];
 		if (next.length > MAX_FLIGHTS) {
-			// Drop the oldest heartbeats first, then the oldest of anything.
-			const excess = next.length - MAX_FLIGHTS;
+			// Flights on screen finish their trip (in slow motion, dropping the oldest made them
+			// vanish mid-way): new heartbeats are left out first, then the oldest heartbeats,
+			// then the oldest of anything.
+			let excess = next.length - MAX_FLIGHTS;
+			for (let i = next.length - 1; i >= this.flights.length && excess > 0; i--) {
+				if (next[i].kind === 'heartbeat') {
+					next.splice(i, 1);
+					excess--;
+				}
+			}
 			let dropped = 0;
 			next = next.filter((f) => !(f.kind === 'heartbeat' && dropped < excess && ++dropped));
 			if (next.length > MAX_FLIGHTS) next = next.slice(-MAX_FLIGHTS);
