@@ -92,13 +92,15 @@ test('the latency select slows every message; heal puts it back', async ({ page 
 			}
 		});
 	await putMs();
-	await latency.selectOption('500ms');
+	// 100ms, not 500ms: a 1 s round trip is as long as etcd's default election timeout, and on a
+	// loaded machine the leader then changes as it would in a real cluster (the put times out).
+	await latency.selectOption('100ms');
 	const term = terminal(page);
-	await expect.poll(() => screenText(term)).toContain('root@etcd-1:~# playground latency 500ms');
-	await expect.poll(() => screenText(term)).toMatch(/^latency 500ms$/m);
-	await expect(page.getByTestId('faults')).toHaveText('latency 500ms');
+	await expect.poll(() => screenText(term)).toContain('root@etcd-1:~# playground latency 100ms');
+	await expect.poll(() => screenText(term)).toMatch(/^latency 100ms$/m);
+	await expect(page.getByTestId('faults')).toHaveText('latency 100ms');
 	const slow = await putMs();
-	expect(slow).toBeGreaterThanOrEqual(1000);
+	expect(slow).toBeGreaterThanOrEqual(200);
 	// Heal from the terminal: the select follows the cluster's state.
 	await typeLine(page, term, 'playground heal');
 	await expect(latency).toHaveValue('0ms');
