@@ -60,6 +60,10 @@ Control the playground cluster (not part of etcd):
   playground member remove etcd-3               remove a member and stop it
   playground reset [--yes]                      wipe everything, start a fresh cluster (asks first)
   playground help                               this text
+
+Run etcd itself on a restored backup ('etcd --help'):
+  etcd --data-dir DIR [--name NAME]             start a member on a data dir that
+                                                'etcdctl snapshot restore' wrote
 `;
 
 /** `control` with the host's own `reset` (a class such as the page's ClusterManager stays whole). */

@@ -830,6 +830,7 @@ function envCommand(name: 'env' | 'printenv'): Command {
 
 /** Commands the session adds, for completion and help. */
 export const PLAYGROUND_COMMAND_NAMES = [
+	'etcd',
 	'etcdctl',
 	'playground',
 	'sudo',

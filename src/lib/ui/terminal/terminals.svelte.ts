@@ -26,6 +26,7 @@ const SHELL_COMMANDS = [
 	'dirname',
 	'echo',
 	'env',
+	'etcd',
 	'etcdctl',
 	'exit',
 	'export',
