@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { LocalCluster } from '../../../src/lib/engine/cluster/local-cluster';
 import type { WatchResponse } from '../../../src/lib/engine/api/types';
 import { fromUtf8 } from '../../../src/lib/engine/util/bytes';
-import { b, makeCluster, tickUntil, withTicks } from './harness';
+import { b, makeCluster, publishedCluster, putMany, tickUntil, withTicks } from './harness';
 
 async function ready(size = 3, seed = 2) {
 	const c = await makeCluster(size, seed);
@@ -131,25 +131,8 @@ describe('auth is enforced on every request once enabled', () => {
 
 describe('snapshots', () => {
 	it('a new member catches up from a snapshot once the log was compacted', async () => {
-		let ms = 1_700_000_000_000;
-		const c = await LocalCluster.create({
-			size: 3,
-			seed: 4,
-			clock: () => ms++,
-			snapshotCount: 20,
-			catchUpEntries: 5
-		});
-		await tickUntil(c, () => c.leader() !== null);
-		await tickUntil(c, () =>
-			c.names().every((n) =>
-				c
-					.server(n)!
-					.members.list()
-					.every((m) => m.name !== '')
-			)
-		);
-		for (let i = 0; i < 60; i++)
-			await withTicks(c, c.api('etcd-1')!.put({ key: b(`s${i}`), value: b(`${i}`) }));
+		const c = await publishedCluster({ size: 3, seed: 4, snapshotCount: 20, catchUpEntries: 5 });
+		await putMany(c, 'etcd-1', 60, 4, 's');
 		const leader = c.leader() as string;
 		expect(c.member(leader).persistence.raft.storage.firstIndex()).toBeGreaterThan(2);
 		const name = await withTicks(c, c.addMember());

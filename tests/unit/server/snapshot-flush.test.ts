@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { LocalCluster } from '../../../src/lib/engine/cluster/local-cluster';
 import {
 	MemoryBackend,
 	type BackendBatch,
@@ -7,7 +6,7 @@ import {
 	type MvccBackend
 } from '../../../src/lib/engine/mvcc/backend';
 import { MemoryRaftLog } from '../../../src/lib/engine/server/persistence';
-import { b, tickUntil, withTicks } from './harness';
+import { b, publishedCluster, putMany, tickUntil, withTicks } from './harness';
 
 /**
  * A backend whose writes can be held (a slow strict IndexedDB commit under load) or refused
@@ -43,11 +42,9 @@ class GatedBackend implements MvccBackend {
 
 async function cluster(seed: number) {
 	const backends = new Map<string, GatedBackend>();
-	let ms = 1_700_000_000_000;
-	const c = await LocalCluster.create({
+	const c = await publishedCluster({
 		size: 3,
 		seed,
-		clock: () => ms++,
 		snapshotCount: 20,
 		catchUpEntries: 5,
 		persistence: (name) => {
@@ -56,15 +53,6 @@ async function cluster(seed: number) {
 			return { raft: new MemoryRaftLog(), mvcc };
 		}
 	});
-	await tickUntil(c, () => c.leader() !== null);
-	await tickUntil(c, () =>
-		c.names().every((n) =>
-			c
-				.server(n)!
-				.members.list()
-				.every((m) => m.name !== '')
-		)
-	);
 	const leader = c.leader() as string;
 	return { c, leader, backend: backends.get(leader)!, seed };
 }
@@ -80,16 +68,7 @@ describe('raft snapshots wait for the MVCC flush off the raft loop', () => {
 		// 60 puts cross the snapshot threshold (20 entries) several times. Before the fix the
 		// leader's raft loop waited on the held flush: it stopped sending heartbeats and appends,
 		// so the puts timed out and the followers elected another leader.
-		for (let i = 0; i < 60; i++) {
-			const api = c.api(leader);
-			if (!api)
-				throw new Error(`seed ${seed}: ${leader} stopped: ${c.member(leader).server?.failure}`);
-			await withTicks(c, api.put({ key: b(`k${i}`), value: b(`${i}`) }), 100).catch(
-				(e: unknown) => {
-					throw new Error(`seed ${seed}: put ${i} failed: ${String(e)}`);
-				}
-			);
-		}
+		await putMany(c, leader, 60, seed);
 		expect(c.leader(), `seed ${seed}`).toBe(leader);
 		expect(c.server(leader)!.info().term, `seed ${seed}`).toBe(term);
 		// Nothing the backend has not made durable may leave the log.
@@ -110,16 +89,7 @@ describe('raft snapshots wait for the MVCC flush off the raft loop', () => {
 		const storage = c.member(leader).persistence.raft.storage;
 		const firstBefore = storage.firstIndex();
 		backend.mode = 'refuse';
-		for (let i = 0; i < 40; i++) {
-			const api = c.api(leader);
-			if (!api)
-				throw new Error(`seed ${seed}: ${leader} stopped: ${c.member(leader).server?.failure}`);
-			await withTicks(c, api.put({ key: b(`k${i}`), value: b(`${i}`) }), 100).catch(
-				(e: unknown) => {
-					throw new Error(`seed ${seed}: put ${i} failed: ${String(e)}`);
-				}
-			);
-		}
+		await putMany(c, leader, 40, seed);
 		const s = c.server(leader)!;
 		expect(s.failure, `seed ${seed}`).toBeNull();
 		expect(s.isStopped).toBe(false);
