@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freshPage, screenText, terminal, typeLine } from './page-helpers';
+import { freshPage, screenText, terminal, typeLine, withClient } from './page-helpers';
 
 // The cluster view's remaining controls as a learner uses them: add and remove a member, the
 // partition picker, the latency select and the message animation's speed; each runs its
@@ -76,21 +76,16 @@ test('the latency select slows every message; heal puts it back', async ({ page 
 	await expect(latency).toHaveValue('0ms');
 	// A write needs the leader's append and a follower's answer: two one-way delays.
 	const putMs = () =>
-		page.evaluate(async () => {
-			const pg = (window as any).etcdPlayground;
-			const c = await pg.clients.connect({
-				endpoints: ['127.0.0.1:2379'],
-				dialTimeoutMs: 5000,
-				commandTimeoutMs: 20_000
-			});
-			try {
+		withClient(
+			page,
+			async (c) => {
 				const t0 = performance.now();
 				await c.put({ key: new TextEncoder().encode('lat'), value: new Uint8Array([1]) });
 				return performance.now() - t0;
-			} finally {
-				c.close();
-			}
-		});
+			},
+			undefined,
+			{ commandTimeoutMs: 20_000 }
+		);
 	await putMs();
 	// 100ms, not 500ms: a 1 s round trip is as long as etcd's default election timeout, and on a
 	// loaded machine the leader then changes as it would in a real cluster (the put times out).

@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freshPage, screenText, terminal, typeLine } from './page-helpers';
+import { freshPage, screenText, terminal, typeLine, withClient } from './page-helpers';
 
 // Reloading the page is a reboot of every machine: each member starts again from its
 // IndexedDB disk with the same revision, keys, leases and membership; the terminal keeps its
@@ -15,13 +15,7 @@ interface Snapshot {
 
 /** What survives a reboot, read through the same client the terminal uses. */
 async function snapshot(page: Page): Promise<Snapshot> {
-	return page.evaluate(async () => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
+	return withClient(page, async (c) => {
 		const enc = new TextEncoder();
 		const dec = new TextDecoder();
 		const r = await c.range({ key: enc.encode('durable/'), range_end: enc.encode('durable0') });
@@ -30,7 +24,6 @@ async function snapshot(page: Page): Promise<Snapshot> {
 			leases.leases.map((l: { ID: bigint }) => c.timeToLive(l.ID, true))
 		);
 		const members = await c.memberList();
-		c.close();
 		return {
 			revision: r.header.revision,
 			kvs: r.kvs.map((kv: any) => [dec.decode(kv.key), dec.decode(kv.value), String(kv.lease)]),
@@ -50,19 +43,15 @@ test('a reload restarts every member from IndexedDB with the same data, and Rese
 }) => {
 	test.setTimeout(120_000);
 	await freshPage(page);
-	await page.evaluate(async () => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
+	await withClient(page, async (c) => {
 		const enc = new TextEncoder();
 		await c.put({ key: enc.encode('durable/a'), value: enc.encode('1') });
 		await c.put({ key: enc.encode('durable/b'), value: enc.encode('2') });
 		const lease = await c.grant(3600);
 		await c.put({ key: enc.encode('durable/leased'), value: enc.encode('3'), lease: lease.ID });
-		c.close();
+	});
+	await page.evaluate(async () => {
+		const pg = (window as any).etcdPlayground;
 		await pg.manager.addMember(false);
 		await pg.manager.waitForLeader(15_000);
 	});

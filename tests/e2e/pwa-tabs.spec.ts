@@ -1,5 +1,15 @@
 import { expect, test, type Page } from '@playwright/test';
-import { freshPage, screenText, terminal, typeLine } from './page-helpers';
+import {
+	freshPage,
+	getKey as get,
+	openTab,
+	putKey as put,
+	role,
+	screenText,
+	terminal,
+	typeLine,
+	withClient
+} from './page-helpers';
 
 // Two tabs of the origin share one cluster: the first holds the Web Lock and runs the member
 // workers; the second attaches to it as another terminal and never starts a member of its own
@@ -13,24 +23,6 @@ async function memberWorkers(page: Page): Promise<string[]> {
 		.filter((u) => /\/workers\/member\/|index-[\w-]+\.js$/.test(u) && !/\.worker-/.test(u));
 }
 
-async function role(page: Page): Promise<string> {
-	return page.evaluate(() => (window as any).etcdPlayground.manager.role);
-}
-
-async function get(page: Page, key: string): Promise<string | null> {
-	return page.evaluate(async (k) => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
-		const r = await c.range({ key: new TextEncoder().encode(k) });
-		c.close();
-		return r.kvs.length ? new TextDecoder().decode(r.kvs[0].value) : null;
-	}, key);
-}
-
 test('a second tab attaches to the owner tab’s cluster and takes over when it closes', async ({
 	page,
 	context
@@ -40,11 +32,7 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 	expect(await role(page)).toBe('owner');
 	await expect.poll(() => memberWorkers(page).then((w) => w.length)).toBe(3);
 
-	const second = await context.newPage();
-	await second.goto('/');
-	await expect(second.getByTestId('cluster-state')).toContainText('leader etcd-', {
-		timeout: 30_000
-	});
+	const second = await openTab(context);
 	expect(await role(second)).toBe('guest');
 	// Only the owner runs members: the second tab has no member worker at all.
 	expect(await memberWorkers(second)).toEqual([]);
@@ -71,35 +59,21 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 		.toBe(true);
 	await page.evaluate(() => (window as any).etcdPlayground.manager.waitForLeader(15_000));
 	// A watch in the guest tab streams the owner's writes.
-	const watched = second.evaluate(async () => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
-		return new Promise<string>((resolve) => {
-			c.watch({ key: new TextEncoder().encode('watched') }, (r: any) => {
-				for (const e of r.events ?? []) resolve(new TextDecoder().decode(e.kv.value));
-			});
-		});
-	});
+	const watched = withClient(
+		second,
+		(c) =>
+			new Promise<string>((resolve) => {
+				c.watch({ key: new TextEncoder().encode('watched') }, (r: any) => {
+					for (const e of r.events ?? []) resolve(new TextDecoder().decode(e.kv.value));
+				});
+			}),
+		undefined,
+		{ keepOpen: true }
+	);
 	await expect
 		.poll(
 			async () => {
-				await page.evaluate(async () => {
-					const pg = (window as any).etcdPlayground;
-					const c = await pg.clients.connect({
-						endpoints: ['127.0.0.1:2379'],
-						dialTimeoutMs: 5000,
-						commandTimeoutMs: 10_000
-					});
-					await c.put({
-						key: new TextEncoder().encode('watched'),
-						value: new TextEncoder().encode('seen')
-					});
-					c.close();
-				});
+				await put(page, 'watched', 'seen');
 				return Promise.race([watched, new Promise((r) => setTimeout(() => r(null), 500))]);
 			},
 			{ timeout: 30_000 }
@@ -118,37 +92,13 @@ test('a second tab attaches to the owner tab’s cluster and takes over when it 
 	await expect.poll(() => screenText(term2), { timeout: 15_000 }).toMatch(/OK[\s\S]*OK/);
 });
 
-/** Puts through the page's own client (127.0.0.1:2379 on etcd-1's host). */
-async function put(page: Page, key: string, value: string): Promise<void> {
-	await page.evaluate(
-		async ({ key, value }) => {
-			const pg = (window as any).etcdPlayground;
-			const c = await pg.clients.connect({
-				endpoints: ['127.0.0.1:2379'],
-				dialTimeoutMs: 5000,
-				commandTimeoutMs: 10_000
-			});
-			try {
-				await c.put({ key: new TextEncoder().encode(key), value: new TextEncoder().encode(value) });
-			} finally {
-				c.close();
-			}
-		},
-		{ key, value }
-	);
-}
-
 test('a watch in a guest tab carries on, without losing or repeating an event, when the owner closes', async ({
 	page,
 	context
 }) => {
 	test.setTimeout(150_000);
 	await freshPage(page);
-	const guest = await context.newPage();
-	await guest.goto('/');
-	await expect(guest.getByTestId('cluster-state')).toContainText('leader etcd-', {
-		timeout: 30_000
-	});
+	const guest = await openTab(context);
 	expect(await role(guest)).toBe('guest');
 
 	// Two watches in the guest: etcdctl in its terminal, and one through the client API that
@@ -166,32 +116,31 @@ test('a watch in a guest tab carries on, without losing or repeating an event, w
 			{ timeout: 20_000 }
 		)
 		.toContain('resume/0\nready\n');
-	await guest.evaluate(async () => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
-		const seen: { rev: number; key: string; value: string }[] = [];
-		const responses: { created: boolean; canceled: boolean; id: number }[] = [];
-		(window as any).watchSeen = seen;
-		(window as any).watchResponses = responses;
-		const h = c.watch(
-			{ key: new TextEncoder().encode('resume'), range_end: new TextEncoder().encode('resumf') },
-			(r: any) => {
-				responses.push({ created: r.created, canceled: r.canceled, id: r.watch_id });
-				for (const e of r.events) {
-					seen.push({
-						rev: e.kv.mod_revision,
-						key: new TextDecoder().decode(e.kv.key),
-						value: new TextDecoder().decode(e.kv.value)
-					});
+	await withClient(
+		guest,
+		async (c) => {
+			const seen: { rev: number; key: string; value: string }[] = [];
+			const responses: { created: boolean; canceled: boolean; id: number }[] = [];
+			(window as any).watchSeen = seen;
+			(window as any).watchResponses = responses;
+			const h = c.watch(
+				{ key: new TextEncoder().encode('resume'), range_end: new TextEncoder().encode('resumf') },
+				(r: any) => {
+					responses.push({ created: r.created, canceled: r.canceled, id: r.watch_id });
+					for (const e of r.events) {
+						seen.push({
+							rev: e.kv.mod_revision,
+							key: new TextDecoder().decode(e.kv.key),
+							value: new TextDecoder().decode(e.kv.value)
+						});
+					}
 				}
-			}
-		);
-		await h.id;
-	});
+			);
+			await h.id;
+		},
+		undefined,
+		{ keepOpen: true }
+	);
 	const seen = () =>
 		guest.evaluate(() => (window as any).watchSeen.map((e: any) => `${e.key}=${e.value}`));
 	// Events before the owner closes: one written by the owner, one by the guest.
@@ -244,11 +193,7 @@ test('a guest’s call to an owner tab that stops answering fails with etcd’s 
 }) => {
 	test.setTimeout(120_000);
 	await freshPage(page);
-	const guest = await context.newPage();
-	await guest.goto('/');
-	await expect(guest.getByTestId('cluster-state')).toContainText('leader etcd-', {
-		timeout: 30_000
-	});
+	const guest = await openTab(context);
 	expect(await role(guest)).toBe('guest');
 	const term = terminal(guest);
 	await expect.poll(() => screenText(term)).toContain('root@etcd-1:~#');
@@ -313,39 +258,30 @@ test('with three tabs, a watch in the tab that stays a guest carries on with the
 }) => {
 	test.setTimeout(150_000);
 	await freshPage(page);
-	const next = await context.newPage();
-	await next.goto('/');
-	await expect(next.getByTestId('cluster-state')).toContainText('leader etcd-', {
-		timeout: 30_000
-	});
-	const third = await context.newPage();
-	await third.goto('/');
-	await expect(third.getByTestId('cluster-state')).toContainText('leader etcd-', {
-		timeout: 30_000
-	});
+	const next = await openTab(context);
+	const third = await openTab(context);
 	expect(await role(next)).toBe('guest');
 	expect(await role(third)).toBe('guest');
-	await third.evaluate(async () => {
-		const pg = (window as any).etcdPlayground;
-		const c = await pg.clients.connect({
-			endpoints: ['127.0.0.1:2379'],
-			dialTimeoutMs: 5000,
-			commandTimeoutMs: 10_000
-		});
-		const seen: string[] = [];
-		(window as any).watchSeen = seen;
-		(window as any).watchCanceled = false;
-		const h = c.watch(
-			{ key: new TextEncoder().encode('three'), range_end: new TextEncoder().encode('thref') },
-			(r: any) => {
-				if (r.canceled) (window as any).watchCanceled = r.cancel_reason || true;
-				for (const e of r.events) {
-					seen.push(`${e.kv.mod_revision}:${new TextDecoder().decode(e.kv.value)}`);
+	await withClient(
+		third,
+		async (c) => {
+			const seen: string[] = [];
+			(window as any).watchSeen = seen;
+			(window as any).watchCanceled = false;
+			const h = c.watch(
+				{ key: new TextEncoder().encode('three'), range_end: new TextEncoder().encode('thref') },
+				(r: any) => {
+					if (r.canceled) (window as any).watchCanceled = r.cancel_reason || true;
+					for (const e of r.events) {
+						seen.push(`${e.kv.mod_revision}:${new TextDecoder().decode(e.kv.value)}`);
+					}
 				}
-			}
-		);
-		await h.id;
-	});
+			);
+			await h.id;
+		},
+		undefined,
+		{ keepOpen: true }
+	);
 	const values = () =>
 		third.evaluate(() => (window as any).watchSeen.map((s: string) => s.split(':')[1]));
 	await put(page, 'three/a', 'before');
