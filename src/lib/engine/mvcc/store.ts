@@ -75,8 +75,20 @@ export interface LeaseHooks {
 	restored(): void;
 }
 
+/**
+ * What a commit hands its listeners besides the events, one entry per event: the key as a
+ * bytesKey string and the kv it replaced (undefined when it created the key). The write path
+ * already has both, so the watch layer matches keys and fills prev_kv without turning each key
+ * into a string or looking its history up again (a delete of tens of thousands of keys did
+ * that for each one inside a single apply).
+ */
+export interface CommitDetail {
+	keys: string[];
+	prevs: (KeyValue | undefined)[];
+}
+
 /** Called after each write transaction that changed something, with its events in order. */
-export type CommitListener = (revision: number, events: Event[]) => void;
+export type CommitListener = (revision: number, events: Event[], detail: CommitDetail) => void;
 
 export function makeHeader(revision: number): ResponseHeader {
 	return { cluster_id: 0n, member_id: 0n, revision, raft_term: 0 };
@@ -126,6 +138,8 @@ function copyKv(kv: KeyValue): KeyValue {
 export class WriteTxn {
 	readonly beginRev: number;
 	readonly changes: RevisionRecord[] = [];
+	/** Per change, for commit listeners: its key as a string and the kv it replaced. */
+	readonly detail: CommitDetail = { keys: [], prevs: [] };
 	private readonly store: MvccStore;
 
 	constructor(store: MvccStore, beginRev: number) {
@@ -494,7 +508,7 @@ export class MvccStore {
 				? { type: 'DELETE', kv: { ...r.kv, mod_revision: r.main } }
 				: { type: 'PUT', kv: copyKv(r.kv) }
 		);
-		for (const l of this.listeners) l(rev, events);
+		for (const l of this.listeners) l(rev, events, tx.detail);
 	}
 
 	/** @internal WriteTxn.put */
@@ -523,6 +537,8 @@ export class MvccStore {
 		ki.put(rec);
 		this.history.push(rec);
 		tx.changes.push(rec);
+		tx.detail.keys.push(k);
+		tx.detail.prevs.push(prev && prev.main === rev ? ki.get(tx.beginRev)?.kv : prev?.kv);
 		const oldLease = prev ? prev.kv.lease : 0n;
 		if (oldLease !== 0n) this.lessor?.detach(oldLease, rec.kv.key);
 		if (lease !== 0n) {
@@ -546,6 +562,8 @@ export class MvccStore {
 		}
 		for (const ki of victims) {
 			const prev = ki.get(atRev)!;
+			// What a watcher's prev_kv shows: the key before this txn, not an earlier op of it.
+			const before = prev.main > tx.beginRev ? ki.get(tx.beginRev)?.kv : prev.kv;
 			const rec: RevisionRecord = {
 				main: tx.beginRev + 1,
 				sub: tx.changes.length,
@@ -562,6 +580,8 @@ export class MvccStore {
 			ki.tombstone(rec);
 			this.history.push(rec);
 			tx.changes.push(rec);
+			tx.detail.keys.push(ki.key);
+			tx.detail.prevs.push(before);
 			if (prev.kv.lease !== 0n) this.lessor?.detach(prev.kv.lease, prev.kv.key);
 		}
 		return victims.length;

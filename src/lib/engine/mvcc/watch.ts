@@ -11,7 +11,7 @@
 import type { Bytes, Event, KeyValue, WatchCreateRequest, WatchResponse } from '../api/types';
 import { Errors } from '../api/errors';
 import { bytesKey, compareBytes } from '../util/bytes';
-import type { MvccStore } from './store';
+import type { CommitDetail, MvccStore } from './store';
 import type { RevisionRecord } from './key-index';
 
 /** A watch response without the header: `revision` is the header revision. */
@@ -56,7 +56,7 @@ export class WatchableStore {
 
 	constructor(store: MvccStore) {
 		this.store = store;
-		store.onCommit((rev, events) => this.notify(rev, events));
+		store.onCommit((rev, events, detail) => this.notify(rev, events, detail));
 		store.onRestore(() => this.resync());
 	}
 
@@ -104,17 +104,24 @@ export class WatchableStore {
 		} else this.ranged.delete(w);
 	}
 
-	private notify(rev: number, events: Event[]): void {
-		const batches = new Map<Watcher, Event[]>();
-		for (const ev of events) {
-			const k = bytesKey(ev.kv.key);
+	/** Live events: the key strings and replaced kvs come with the commit (CommitDetail). */
+	private notify(rev: number, events: Event[], detail: CommitDetail): void {
+		if (this.byKey.size === 0 && this.ranged.size === 0) return;
+		const batches = new Map<Watcher, number[]>();
+		for (let i = 0; i < events.length; i++) {
+			const k = detail.keys[i];
 			const exact = this.byKey.get(k);
-			if (exact) for (const w of exact) addTo(batches, w, ev, rev);
-			for (const w of this.ranged) if (matches(w, k)) addTo(batches, w, ev, rev);
+			if (exact) for (const w of exact) addTo(batches, w, i, rev);
+			for (const w of this.ranged) if (matches(w, k)) addTo(batches, w, i, rev);
 		}
-		for (const [w, evs] of batches) {
+		for (const [w, picked] of batches) {
 			w.minRev = rev + 1;
-			w.stream.sendEvents(w, evs, rev);
+			w.stream.sendEvents(
+				w,
+				picked.map((i) => events[i]),
+				rev,
+				picked.map((i) => detail.prevs[i])
+			);
 		}
 	}
 
@@ -154,11 +161,11 @@ export class WatchableStore {
 	}
 }
 
-function addTo(batches: Map<Watcher, Event[]>, w: Watcher, ev: Event, rev: number): void {
+function addTo(batches: Map<Watcher, number[]>, w: Watcher, i: number, rev: number): void {
 	if (rev < w.minRev) return;
 	const list = batches.get(w);
-	if (list) list.push(ev);
-	else batches.set(w, [ev]);
+	if (list) list.push(i);
+	else batches.set(w, [i]);
 }
 
 function toEvent(r: RevisionRecord): Event {
@@ -294,14 +301,26 @@ export class WatchStream {
 		this.watchers.delete(id);
 	}
 
-	/** @internal Filters, adds prev_kv and sends events; nothing if every event was filtered. */
-	sendEvents(w: Watcher, events: Event[], revision: number): void {
+	/**
+	 * @internal Filters, adds prev_kv and sends events; nothing if every event was filtered.
+	 * `prevs` (live events) holds each event's replaced kv; without it (catch-up) the store is
+	 * asked for the key as of the revision before the event.
+	 */
+	sendEvents(
+		w: Watcher,
+		events: Event[],
+		revision: number,
+		prevs?: (KeyValue | undefined)[]
+	): void {
 		const out: Event[] = [];
-		for (const ev of events) {
+		for (let i = 0; i < events.length; i++) {
+			const ev = events[i];
 			if (ev.type === 'PUT' ? w.noPut : w.noDelete) continue;
 			const e: Event = { type: ev.type, kv: ev.kv };
 			if (w.prevKv && !(ev.type === 'PUT' && ev.kv.version === 1)) {
-				const prev: KeyValue | undefined = this.hub.store.get(ev.kv.key, ev.kv.mod_revision - 1);
+				const prev: KeyValue | undefined = prevs
+					? prevs[i]
+					: this.hub.store.get(ev.kv.key, ev.kv.mod_revision - 1);
 				if (prev) e.prev_kv = { ...prev };
 			}
 			out.push(e);
