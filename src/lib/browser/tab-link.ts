@@ -4,6 +4,7 @@
  * calls into messages, and watch callbacks into subscriptions. BroadcastChannel reaches every
  * tab, so each reply and event names the guest it is for.
  */
+import { canceledWatchResponse } from '../client/client';
 import { ClientError } from '../client/types';
 import { EtcdError } from '../engine/api/errors';
 import type { WatchCreateRequest, WatchResponse } from '../engine/api/types';
@@ -248,16 +249,7 @@ export class TabGuest {
 			w.creating = null;
 			return;
 		}
-		w.cb({
-			header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
-			watch_id: w.watchId ?? -1,
-			created: false,
-			canceled: true,
-			compact_revision: 0,
-			cancel_reason: e instanceof Error ? e.message : String(e),
-			fragment: false,
-			events: []
-		});
+		w.cb(canceledWatchResponse(w.watchId ?? -1, e instanceof Error ? e.message : String(e)));
 	}
 
 	/**

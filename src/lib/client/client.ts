@@ -35,6 +35,13 @@ export interface Connector {
 const RETRY_MS = 100;
 /** How often a watch checks that the member it lives on is still the one it was created on. */
 const WATCH_CHECK_MS = 300;
+/**
+ * The longest pause between two tries to create a lost watch again. Each try that fails (no
+ * member answers, the member has no leader yet, or the creation timed out) doubles the pause
+ * from WATCH_CHECK_MS, as clientv3 backs off between reconnects: creating a watch replays its
+ * history since the resume revision, so a member under load must not be asked again and again.
+ */
+export const WATCH_RETRY_MAX_MS = 5000;
 const noLeader = Errors.NoLeader().message;
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -82,6 +89,23 @@ export const plainTextHandshake: NonNullable<Connector['handshake']> = (_m, endp
 
 function deadlineExceeded(): ClientError {
 	return new ClientError('deadline-exceeded', 'context deadline exceeded');
+}
+
+/**
+ * The response that ends a watch the client (not a server) gave up on: canceled, with the
+ * reason, no header (nothing answered) and the watch ID the caller was given, if any.
+ */
+export function canceledWatchResponse(watchId: number, reason: string): WatchResponse {
+	return {
+		header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
+		watch_id: watchId,
+		created: false,
+		canceled: true,
+		compact_revision: 0,
+		cancel_reason: reason,
+		fragment: false,
+		events: []
+	};
 }
 
 function canceled(): ClientError {
@@ -286,6 +310,8 @@ class PlaygroundClient implements EtcdClient {
 		let ended = false;
 		let timer: ReturnType<typeof setTimeout> | undefined;
 		let resuming: Promise<void> | null = null;
+		/** Tries to create the watch again that failed in a row (the back-off grows with it). */
+		let fails = 0;
 		let resolveId: (id: number) => void = () => undefined;
 		const id = new Promise<number>((r) => (resolveId = r));
 
@@ -305,7 +331,10 @@ class PlaygroundClient implements EtcdClient {
 			}
 			if (resp.created && !resp.canceled) {
 				// A watch created again after a reconnect: the caller had its created response.
-				if (resumed) return;
+				if (resumed) {
+					fails = 0;
+					return;
+				}
 				firstId = resp.watch_id;
 				// clientv3 resumes a watch from now at the revision it was created at.
 				if (next === 0) next = resp.header.revision;
@@ -322,7 +351,11 @@ class PlaygroundClient implements EtcdClient {
 
 		const schedule = () => {
 			if (ended || this.closed || timer !== undefined) return;
-			timer = setTimeout(check, WATCH_CHECK_MS);
+			const wait =
+				stream && !broken
+					? WATCH_CHECK_MS
+					: Math.min(WATCH_RETRY_MAX_MS, WATCH_CHECK_MS * 2 ** Math.min(fails, 16));
+			timer = setTimeout(check, wait);
 		};
 		const check = () => {
 			timer = undefined;
@@ -332,6 +365,8 @@ class PlaygroundClient implements EtcdClient {
 			}
 			resuming = resume().finally(() => {
 				resuming = null;
+				// Counted as failed until the resumed watch's created response arrives.
+				if (!stream || broken) fails++;
 				schedule();
 			});
 		};
@@ -397,16 +432,7 @@ class PlaygroundClient implements EtcdClient {
 		};
 		started.catch((e: unknown) => {
 			stop();
-			onResponse({
-				header: { cluster_id: 0n, member_id: 0n, revision: 0, raft_term: 0 },
-				watch_id: -1,
-				created: false,
-				canceled: true,
-				compact_revision: 0,
-				cancel_reason: e instanceof Error ? e.message : String(e),
-				fragment: false,
-				events: []
-			});
+			onResponse(canceledWatchResponse(-1, e instanceof Error ? e.message : String(e)));
 		});
 		this.watches.add(h);
 		return h;
