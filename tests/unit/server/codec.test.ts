@@ -1,6 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../../src/lib/engine/server/codec';
+import {
+	decode,
+	decodeRequest,
+	encode,
+	encodeRequest,
+	peekRequestOp
+} from '../../../src/lib/engine/server/codec';
+import { utf8 } from '../../../src/lib/engine/util/bytes';
 import { fromBase64, toBase64 } from '../../../src/lib/engine/util/base64';
 
 describe('base64', () => {
@@ -29,5 +36,127 @@ describe('entry codec', () => {
 			list: [1, 'two', { $n: 'x', other: 1 }]
 		};
 		expect(decode(encode(value))).toEqual(value);
+	});
+});
+
+describe('request codec (binary)', () => {
+	/** What a value becomes through JSON (the encoding requests had before): the reference. */
+	const viaJson = (v: unknown) => decode(encode(v));
+
+	const value = (): fc.Arbitrary<unknown> =>
+		fc.letrec((tie) => ({
+			leaf: fc.oneof(
+				fc.constant(null),
+				fc.constant(undefined),
+				fc.boolean(),
+				fc.integer(),
+				fc.maxSafeInteger(),
+				fc.double(),
+				fc.bigInt({ min: -(2n ** 70n), max: 2n ** 70n }),
+				fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
+				fc.string(),
+				fc.string({ unit: 'binary', maxLength: 80 }),
+				fc.uint8Array({ maxLength: 300 })
+			),
+			node: fc.oneof(
+				{ depthSize: 'small' },
+				tie('leaf'),
+				fc.array(tie('node'), { maxLength: 5 }),
+				fc.dictionary(fc.string({ maxLength: 10 }), tie('node'), { maxKeys: 5 })
+			)
+		})).node;
+
+	it('decodes to what JSON decoded to, for any value', () => {
+		fc.assert(
+			fc.property(value(), (x) => {
+				// A request is always an object.
+				const v = { op: 'put', x };
+				const data = encodeRequest(v);
+				expect(data[0]).toBe(0xb1);
+				expect(decodeRequest(data)).toEqual(viaJson(v));
+			}),
+			{ seed: 1010, numRuns: 800 }
+		);
+	});
+
+	it('round-trips every kind of request, smaller than JSON', () => {
+		const key = new Uint8Array(256).fill(7);
+		const requests = [
+			{
+				op: 'put',
+				req: { key, value: new Uint8Array(1024), lease: 0x694d8a2f1c7b3e05n, prev_kv: true },
+				id: 0xac50589ee05989dfn
+			},
+			{
+				op: 'deleteRange',
+				req: { key, range_end: new Uint8Array([0]) },
+				id: 1n,
+				auth: { username: 'root', revision: 3 }
+			},
+			{
+				op: 'txn',
+				req: {
+					compare: [{ key, target: 'VALUE', result: 'EQUAL', value: new Uint8Array([1]) }],
+					success: [{ request_put: { key, value: new Uint8Array(3) } }],
+					failure: [{ request_range: { key, limit: 0, revision: -1 } }]
+				},
+				id: 2n
+			},
+			{ op: 'compaction', req: { revision: 12, physical: false }, id: 3n },
+			{ op: 'leaseGrant', leaseId: 7587871340128126000n, ttl: 60, id: 4n },
+			{ op: 'leaseRevoke', leaseId: 5n, id: 5n },
+			{ op: 'alarm', action: 'ACTIVATE', memberID: 0x8e9e05c52164694dn, alarm: 'NOSPACE', id: 6n },
+			{
+				op: 'memberAttr',
+				memberId: 9n,
+				name: 'etcd-1',
+				clientURLs: ['http://127.0.0.1:2379'],
+				id: 7n
+			},
+			{ op: 'authenticate', name: 'röot ✓', prefix: 'x'.repeat(100), id: 8n },
+			{
+				op: 'auth',
+				method: 'userAdd',
+				args: ['u', 'pw', undefined, true, new Uint8Array([1])],
+				id: 9n
+			}
+		];
+		for (const r of requests) {
+			const data = encodeRequest(r);
+			expect(decodeRequest(data)).toEqual(viaJson(r));
+			expect(peekRequestOp(data)).toBe(r.op);
+			expect(data.length).toBeLessThan(encode(r).length);
+		}
+	});
+
+	it('still decodes requests stored as JSON, and peeks their op', () => {
+		const r = {
+			op: 'put',
+			req: { key: new Uint8Array([104, 105]), value: new Uint8Array(0), lease: 0n },
+			id: 42n
+		};
+		const old = utf8(
+			'{"op":"put","req":{"key":{"$b":"aGk="},"value":{"$b":""},"lease":{"$n":"0"}},"id":{"$n":"42"}}'
+		);
+		expect(decodeRequest(old)).toEqual(r);
+		expect(decodeRequest(encode(r))).toEqual(r);
+		expect(peekRequestOp(old)).toBe('put');
+		expect(peekRequestOp(utf8('{"id":1}'))).toBeNull();
+		expect(peekRequestOp(encodeRequest({ id: 1n, op: 'put' }))).toBeNull();
+	});
+
+	it('rejects damaged data instead of returning something else', () => {
+		const data = encodeRequest({ op: 'put', req: { key: new Uint8Array(10) }, id: 1n });
+		for (let n = 1; n < data.length; n++)
+			expect(() => decodeRequest(data.subarray(0, n))).toThrow();
+		expect(() => decodeRequest(new Uint8Array([...data, 0]))).toThrow(/trailing/);
+		expect(() => decodeRequest(new Uint8Array([0xb1, 99]))).toThrow(/unknown tag/);
+	});
+
+	it('returns bytes that do not share the entry buffer', () => {
+		const data = encodeRequest({ v: new Uint8Array([1, 2, 3]) });
+		const out = decodeRequest<{ v: Uint8Array }>(data);
+		expect(out.v.buffer).not.toBe(data.buffer);
+		expect(out.v.byteLength).toBe(out.v.buffer.byteLength);
 	});
 });

@@ -65,7 +65,7 @@ import {
 import { Lessor, MAX_LEASE_TTL } from '../lease/lessor';
 import type { BackendContents } from '../mvcc/backend';
 import { LEASE_OVERHEAD, MvccStore, putCost, txnCost } from '../mvcc/store';
-import { checkRequestSize, checkTxnRequest, MAX_REQUEST_BYTES } from '../mvcc/validate';
+import { checkTxnRequest, MAX_REQUEST_BYTES } from '../mvcc/validate';
 import { WatchableStore, type WatchStream, type WatchStreamResponse } from '../mvcc/watch';
 import {
 	decodeConfChange,
@@ -80,7 +80,7 @@ import {
 	type StateType
 } from '../raft';
 import type { Rng } from '../util/rand';
-import { decode, encode, encodeJson } from './codec';
+import { decode, decodeRequest, encode, encodeRequest, peekRequestOp } from './codec';
 import { computeClusterId, computeMemberId } from './identity';
 import { IdGenerator, leaseIdFrom } from './idgen';
 import { Membership, toApiMember, type MemberRecord, type MembershipState } from './membership';
@@ -198,20 +198,6 @@ interface PendingRpc {
 }
 
 const READ_INDEX_RETRY_TICKS = 5;
-
-/** `{"op":"` as bytes: how every encoded InternalRequest begins (propose spreads the body first). */
-const OP_PREFIX = [0x7b, 0x22, 0x6f, 0x70, 0x22, 0x3a, 0x22];
-
-/** The op of an encoded InternalRequest read from its first bytes, or null if it is not there. */
-function peekOp(data: Uint8Array): InternalRequest['op'] | null {
-	for (let i = 0; i < OP_PREFIX.length; i++) if (data[i] !== OP_PREFIX[i]) return null;
-	let op = '';
-	for (let i = OP_PREFIX.length; i < Math.min(data.length, 40); i++) {
-		if (data[i] === 0x22) return op as InternalRequest['op'];
-		op += String.fromCharCode(data[i]);
-	}
-	return null;
-}
 
 function compareIds(a: bigint, b: bigint): number {
 	return a < b ? -1 : a > b ? 1 : 0;
@@ -616,8 +602,11 @@ export class EtcdServer {
 		} else if (e.data.length > 0) {
 			// After a restart, entries the MVCC backend already holds are skipped without
 			// decoding them (thousands of them, each up to a request's size).
-			const peeked = e.index <= this.store.consistentIndex ? peekOp(e.data) : null;
-			const r = peeked && isStoreOp(peeked) ? null : decode<InternalRequest>(e.data);
+			const peeked = e.index <= this.store.consistentIndex ? peekRequestOp(e.data) : null;
+			const r =
+				peeked && isStoreOp(peeked as InternalRequest['op'])
+					? null
+					: decodeRequest<InternalRequest>(e.data);
 			const replayed = !r || (isStoreOp(r.op) && e.index <= this.store.consistentIndex);
 			if (r && !replayed) {
 				let result: ApplyResult;
@@ -906,8 +895,9 @@ export class EtcdServer {
 		this.checkNotLearner();
 		const id = this.reqIds.next();
 		const req: InternalRequest = { ...body, id, ...(auth ? { auth } : {}) } as InternalRequest;
-		const data = encode(req);
-		if (data.length > this.cfg.maxRequestBytes + 1024) throw Errors.RequestTooLarge();
+		// etcd's check: the size of the encoded InternalRaftRequest, id and auth included.
+		const data = encodeRequest(req);
+		if (data.length > this.cfg.maxRequestBytes) throw Errors.RequestTooLarge();
 		const result = this.waits.register(id, this.deadline());
 		this.submit({ id, data });
 		const out = await result;
@@ -1184,8 +1174,6 @@ export class EtcdServer {
 	private async write<T>(build: () => InternalRequestBody, opts?: CallOptions): Promise<T> {
 		this.checkServing();
 		const body = build();
-		const size = encodeJson(body).length;
-		checkRequestSize(size, this.cfg.maxRequestBytes);
 		return this.propose<T>(body, this.authInfo(opts));
 	}
 
