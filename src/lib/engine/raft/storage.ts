@@ -71,6 +71,17 @@ export class MemoryStorage implements Storage {
 		return m;
 	}
 
+	/**
+	 * Rebuilds a storage from saved state whose entries come as rows, each applied in order with
+	 * append()'s rule (a row replaces the suffix it overlaps; entries already compacted are
+	 * skipped). `st.entries` is ignored.
+	 */
+	static fromRows(st: StorageState, rows: Entry[][]): MemoryStorage {
+		const m = MemoryStorage.fromState({ ...st, entries: [] });
+		for (const row of rows) m.append(row);
+		return m;
+	}
+
 	/** The saved state, for tests and persistent mirrors. */
 	state(): StorageState {
 		return {
@@ -179,10 +190,11 @@ export class MemoryStorage implements Storage {
 		if (last < first) return;
 		if (first > entries[0].index) entries = entries.slice(first - entries[0].index);
 		const offset = entries[0].index - this.ents[0].index;
-		if (this.ents.length > offset) {
-			this.ents = this.ents.slice(0, offset).concat(entries);
-		} else if (this.ents.length === offset) {
-			this.ents = this.ents.concat(entries);
+		// In place: ents is never handed out (reads return copies), and copying the whole log on
+		// each append cost O(log length) per Ready, and per row when a log is loaded.
+		if (this.ents.length >= offset) {
+			this.ents.length = offset;
+			for (const e of entries) this.ents.push(e);
 		} else {
 			panic(`missing log entry [last: ${this.lastIndex()}, append at: ${entries[0].index}]`);
 		}
