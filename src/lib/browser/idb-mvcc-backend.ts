@@ -9,6 +9,13 @@
  * 100,000 one-record rows took seconds; a few hundred pages read in a fraction of that.
  * Compaction rewrites only the pages that lose records.
  *
+ * A segment is binary (version 3, see SegmentWriter): the records' fixed fields and values in
+ * one ArrayBuffer, which IndexedDB hands back with one copy, and their keys as one string of
+ * one char per byte, which is what the store's key index is keyed by. A restart therefore
+ * copies each value out with one slice instead of converting it char by char. Segments written
+ * by version 2 (one string per segment, see decodeTextSegment) are still read, and rewritten
+ * in the binary form when compaction touches them; new records never go into them.
+ *
  * Each batch is one readwrite transaction over all three stores, so it lands whole or not at all.
  */
 import { deleteDB, openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore } from 'idb';
@@ -21,26 +28,38 @@ import type {
 	RevisionRecord
 } from '$lib/engine/mvcc/backend';
 import { emptyMeta } from '$lib/engine/mvcc/backend';
-import { bytesKey, fromBytesKey } from '$lib/engine/util/bytes';
+import { fromBytesKey } from '$lib/engine/util/bytes';
 
 type RevKey = [number, number];
 
+/** A segment as stored since version 3. */
+export interface BinarySegment {
+	/** The records' keys, one char per byte, back to back. */
+	keys: string;
+	/** The records, each a RECORD_HEAD-byte header then its value (see SegmentWriter). */
+	data: ArrayBuffer;
+}
+
+/** A version 2 segment is a string (see decodeTextSegment). */
+type StoredSegment = BinarySegment | string;
+
 interface MvccSchema extends DBSchema {
-	/** Encoded records (see encodeSegment), keyed by the revision of the first one. */
-	segments: { key: RevKey; value: string };
+	/** Segments keyed by the revision of their first record. */
+	segments: { key: RevKey; value: StoredSegment };
 	/** Keyed by the decimal lease ID: bigint is a valid value but not a valid key. */
 	leases: { key: string; value: LeaseRecord };
 	meta: { key: string; value: BackendMeta };
 }
 
-const VERSION = 2;
+/** 3: binary segments. Version 2's text segments stay where they are and are read as they are. */
+const VERSION = 3;
 const META_KEY = 'meta';
 /** Records per segment: big enough to make reads cheap, small enough to append to often. */
 const SEGMENT_RECORDS = 256;
 /**
- * A segment also closes at this many characters (bytes, one per char). Appending rewrites the
- * newest segment, so this caps what one batch rewrites: 256 records of 1 KiB values made each
- * batch rewrite about 340 KB, which took 20-450 ms on a shared backing store.
+ * A segment also closes at this many bytes (value bytes, headers and key chars). Appending
+ * rewrites the newest segment, so this caps what one batch rewrites: 256 records of 1 KiB
+ * values made each batch rewrite about 340 KB, which took 20-450 ms on a shared backing store.
  */
 const SEGMENT_BYTES = 32 * 1024;
 
@@ -53,7 +72,7 @@ export interface IdbMvccOptions {
 	durability?: IDBTransactionDurability;
 	/** Records per segment (default 256); small values are for tests. */
 	segmentRecords?: number;
-	/** Characters after which a segment takes no more records (default 32 KiB). */
+	/** Bytes after which a segment takes no more records (default 32 KiB). */
 	segmentBytes?: number;
 }
 
@@ -61,8 +80,8 @@ export interface IdbMvccOptions {
 interface SegmentInfo {
 	key: RevKey;
 	count: number;
-	/** The encoded text, kept for the newest segment only (appended to on every batch). */
-	text?: string;
+	/** The newest segment's contents, appended to on every batch (binary segments only). */
+	tail?: SegmentWriter;
 }
 
 function cmp(a: RevKey, b: RevKey): number {
@@ -74,6 +93,8 @@ export class IdbMvccBackend implements MvccBackend {
 	private readonly durability: IDBTransactionDurability;
 	/** Every segment in revision order; null until read from the database. */
 	private segments: SegmentInfo[] | null = null;
+	/** A read started by prefetch() that no load() has taken yet. */
+	private prefetched: Promise<BackendContents> | null = null;
 
 	private readonly segmentRecords: number;
 	private readonly segmentBytes: number;
@@ -101,7 +122,8 @@ export class IdbMvccBackend implements MvccBackend {
 					db.createObjectStore('leases');
 					db.createObjectStore('meta');
 				}
-				db.createObjectStore('segments');
+				// 2 -> 3 changes no store: text segments are read as they are.
+				if (oldVersion < 2) db.createObjectStore('segments');
 			}
 		});
 		return new IdbMvccBackend(
@@ -117,30 +139,57 @@ export class IdbMvccBackend implements MvccBackend {
 		await deleteDB(name);
 	}
 
+	/** Starts reading the whole backend now; the next load() returns that read. */
+	prefetch(): void {
+		if (this.prefetched) return;
+		this.prefetched = this.read();
+		// Reported by the load() that takes it.
+		this.prefetched.catch(() => undefined);
+	}
+
 	async load(): Promise<BackendContents> {
+		const p = this.prefetched;
+		this.prefetched = null;
+		return p ?? this.read();
+	}
+
+	private async read(): Promise<BackendContents> {
 		const tx = this.db.transaction(['segments', 'leases', 'meta'], 'readonly');
-		const [texts, leases, meta] = await Promise.all([
+		const [stored, leases, meta] = await Promise.all([
 			tx.objectStore('segments').getAll(),
 			tx.objectStore('leases').getAll(),
 			tx.objectStore('meta').get(META_KEY)
 		]);
 		await tx.done;
 		const revisions: RevisionRecord[] = [];
+		const keys: string[] = [];
 		const segments: SegmentInfo[] = [];
-		for (const text of texts) {
-			const records = decodeSegment(text);
-			if (records.length === 0) continue;
-			segments.push({ key: [records[0].main, records[0].sub], count: records.length });
-			for (const r of records) revisions.push(r);
+		for (const seg of stored) {
+			const before = revisions.length;
+			if (typeof seg === 'string') decodeTextSegment(seg, revisions, keys);
+			else decodeBinarySegment(seg, revisions, keys);
+			if (revisions.length === before) continue;
+			segments.push({
+				key: [revisions[before].main, revisions[before].sub],
+				count: revisions.length - before
+			});
 		}
-		if (segments.length > 0) segments[segments.length - 1].text = texts[texts.length - 1];
+		const last = stored[stored.length - 1];
+		if (segments.length > 0 && typeof last !== 'string') {
+			segments[segments.length - 1].tail = SegmentWriter.from(
+				last,
+				segments[segments.length - 1].count
+			);
+		}
 		this.segments = segments;
-		return { revisions, leases, meta: meta ?? emptyMeta() };
+		return { revisions, keys, leases, meta: meta ?? emptyMeta() };
 	}
 
 	/** Writes one batch atomically. Calls must not overlap (MvccStore.flush chains them). */
 	async write(batch: BackendBatch): Promise<void> {
-		if (!this.segments && !batch.reset) await this.load();
+		// A prefetched read may predate the last failed write: never trust it here.
+		this.prefetched = null;
+		if (!this.segments && !batch.reset) await this.read();
 		const tx = this.db.transaction(['segments', 'leases', 'meta'], 'readwrite', {
 			durability: this.durability
 		});
@@ -193,23 +242,34 @@ export class IdbMvccBackend implements MvccBackend {
 		const emptied: number[] = [];
 		for (const [i, gone] of bySegment) {
 			const seg = segments[i];
-			const text = seg.text ?? (await store.get(seg.key));
-			if (text === undefined) continue;
-			const kept = splitSegment(text).filter((e) => !gone.has(`${e.main}_${e.sub}`));
+			const stored = seg.tail ? seg.tail.segment() : await store.get(seg.key);
+			if (stored === undefined) continue;
+			const kept = new SegmentWriter();
+			if (typeof stored === 'string') {
+				const records: RevisionRecord[] = [];
+				decodeTextSegment(stored, records, []);
+				for (const r of records) if (!gone.has(`${r.main}_${r.sub}`)) kept.add(r);
+			} else {
+				kept.copyFrom(stored, (main, sub) => !gone.has(`${main}_${sub}`));
+			}
 			await store.delete(seg.key);
-			if (kept.length === 0) {
+			if (kept.count === 0) {
 				emptied.push(i);
 				continue;
 			}
-			const newText = kept.map((e) => e.chunk).join('');
-			seg.key = [kept[0].main, kept[0].sub];
-			seg.count = kept.length;
-			if (seg.text !== undefined) seg.text = newText;
-			await store.put(newText, seg.key);
+			seg.key = [kept.firstMain, kept.firstSub];
+			seg.count = kept.count;
+			if (seg.tail) seg.tail = kept;
+			await store.put(kept.segment(), seg.key);
 		}
 		for (const i of emptied.sort((a, b) => b - a)) segments.splice(i, 1);
 		const last = segments[segments.length - 1];
-		if (last && last.text === undefined) last.text = await store.get(last.key);
+		if (last && !last.tail) {
+			const stored = await store.get(last.key);
+			if (stored !== undefined && typeof stored !== 'string') {
+				last.tail = SegmentWriter.from(stored, last.count);
+			}
+		}
 	}
 
 	/** New revisions go to the end: fill the newest segment, then open new ones. */
@@ -220,32 +280,24 @@ export class IdbMvccBackend implements MvccBackend {
 		requests: Promise<unknown>[]
 	): void {
 		const sorted = puts.slice().sort((a, b) => a.main - b.main || a.sub - b.sub);
-		const full = (count: number, text: string) =>
-			count >= this.segmentRecords || text.length >= this.segmentBytes;
+		const full = (w: SegmentWriter) =>
+			w.count >= this.segmentRecords || w.size >= this.segmentBytes;
 		let i = 0;
 		const last = segments[segments.length - 1];
-		if (last && last.text !== undefined && !full(last.count, last.text)) {
-			let text = last.text;
-			while (i < sorted.length && !full(last.count, text)) {
-				text += encodeEntry(sorted[i++]);
-				last.count++;
-			}
-			last.text = text;
-			requests.push(store.put(text, last.key));
+		if (last?.tail && !full(last.tail)) {
+			const w = last.tail;
+			while (i < sorted.length && !full(w)) w.add(sorted[i++]);
+			last.count = w.count;
+			requests.push(store.put(w.segment(), last.key));
 		}
 		while (i < sorted.length) {
 			const first = sorted[i];
-			const seg: SegmentInfo = { key: [first.main, first.sub], count: 0 };
-			let text = '';
-			while (i < sorted.length && !full(seg.count, text)) {
-				text += encodeEntry(sorted[i++]);
-				seg.count++;
-			}
+			const w = new SegmentWriter();
+			while (i < sorted.length && !full(w)) w.add(sorted[i++]);
 			const prev = segments[segments.length - 1];
-			if (prev) delete prev.text;
-			seg.text = text;
-			segments.push(seg);
-			requests.push(store.put(text, seg.key));
+			if (prev) delete prev.tail;
+			segments.push({ key: [first.main, first.sub], count: w.count, tail: w });
+			requests.push(store.put(w.segment(), [first.main, first.sub]));
 		}
 	}
 }
@@ -262,69 +314,215 @@ function segmentFor(segments: SegmentInfo[], r: RevKey): number {
 	return lo - 1;
 }
 
+// ---- binary segments (version 3) ----
+
 /**
- * A revision record as one string: "main,sub,create,mod,version,lease,tombstone,keyLength|"
- * then the key and value bytes, one char per byte. Chromium clones one-byte strings far faster
- * than objects holding typed arrays.
+ * A record's header in `data`, little-endian, then its value bytes:
+ *
+ *   0 main f64 | 8 sub u32 | 12 create_revision f64 | 20 mod_revision f64 | 28 version f64
+ *   36 lease (u64, or i64 when flag 2) | 44 key length u32 | 48 value length u32
+ *   52 flags u8: 1 tombstone, 2 negative lease
+ *
+ * The key's bytes are the next `key length` chars of the segment's `keys` string.
  */
-export function encodeRecord(r: RevisionRecord): string {
+const RECORD_HEAD = 53;
+
+/** Builds a binary segment; the newest segment keeps one to append to. */
+export class SegmentWriter {
+	keys = '';
+	count = 0;
+	firstMain = 0;
+	firstSub = 0;
+	private buf = new Uint8Array(1024);
+	private view = new DataView(this.buf.buffer);
+	private len = 0;
+
+	/** A writer holding a stored segment's records, ready to take more. */
+	static from(seg: BinarySegment, count: number): SegmentWriter {
+		const w = new SegmentWriter();
+		w.ensure(seg.data.byteLength);
+		w.buf.set(new Uint8Array(seg.data), 0);
+		w.len = seg.data.byteLength;
+		w.keys = seg.keys;
+		w.count = count;
+		if (w.len >= RECORD_HEAD) {
+			w.firstMain = w.view.getFloat64(0, true);
+			w.firstSub = w.view.getUint32(8, true);
+		}
+		return w;
+	}
+
+	/** What a batch rewrites: value bytes, headers and key chars. */
+	get size(): number {
+		return this.len + this.keys.length;
+	}
+
+	add(r: RevisionRecord): void {
+		const kv = r.kv;
+		const value = kv.value;
+		this.ensure(RECORD_HEAD + value.length);
+		const v = this.view;
+		const at = this.len;
+		v.setFloat64(at, r.main, true);
+		v.setUint32(at + 8, r.sub, true);
+		v.setFloat64(at + 12, kv.create_revision, true);
+		v.setFloat64(at + 20, kv.mod_revision, true);
+		v.setFloat64(at + 28, kv.version, true);
+		const negative = kv.lease < 0n;
+		if (negative) v.setBigInt64(at + 36, kv.lease, true);
+		else v.setBigUint64(at + 36, kv.lease, true);
+		v.setUint32(at + 44, kv.key.length, true);
+		v.setUint32(at + 48, value.length, true);
+		v.setUint8(at + 52, (r.tombstone ? 1 : 0) | (negative ? 2 : 0));
+		this.buf.set(value, at + RECORD_HEAD);
+		this.len = at + RECORD_HEAD + value.length;
+		this.keys += bytesToChars(kv.key);
+		this.noteFirst(r.main, r.sub);
+	}
+
+	/** Copies the records of `seg` that `keep` accepts, without decoding them. */
+	copyFrom(seg: BinarySegment, keep: (main: number, sub: number) => boolean): void {
+		const data = new Uint8Array(seg.data);
+		const v = new DataView(seg.data);
+		let pos = 0;
+		let kpos = 0;
+		while (pos < data.length) {
+			const main = v.getFloat64(pos, true);
+			const sub = v.getUint32(pos + 8, true);
+			const klen = v.getUint32(pos + 44, true);
+			const end = pos + RECORD_HEAD + v.getUint32(pos + 48, true);
+			if (keep(main, sub)) {
+				this.ensure(end - pos);
+				this.buf.set(data.subarray(pos, end), this.len);
+				this.len += end - pos;
+				this.keys += seg.keys.slice(kpos, kpos + klen);
+				this.noteFirst(main, sub);
+			}
+			pos = end;
+			kpos += klen;
+		}
+	}
+
+	/** The segment as stored: copies, so later appends do not change what was handed out. */
+	segment(): BinarySegment {
+		return { keys: this.keys, data: this.buf.buffer.slice(0, this.len) };
+	}
+
+	private noteFirst(main: number, sub: number): void {
+		if (this.count === 0) {
+			this.firstMain = main;
+			this.firstSub = sub;
+		}
+		this.count++;
+	}
+
+	private ensure(more: number): void {
+		if (this.len + more <= this.buf.length) return;
+		let cap = this.buf.length * 2;
+		while (cap < this.len + more) cap *= 2;
+		const next = new Uint8Array(cap);
+		next.set(this.buf.subarray(0, this.len));
+		this.buf = next;
+		this.view = new DataView(next.buffer);
+	}
+}
+
+/** Appends the records of a binary segment to `out`, and their keys as bytesKey strings. */
+export function decodeBinarySegment(
+	seg: BinarySegment,
+	out: RevisionRecord[],
+	keys: string[]
+): void {
+	const data = new Uint8Array(seg.data);
+	const v = new DataView(seg.data);
+	const text = seg.keys;
+	let pos = 0;
+	let kpos = 0;
+	while (pos < data.length) {
+		const klen = v.getUint32(pos + 44, true);
+		const vlen = v.getUint32(pos + 48, true);
+		const flags = v.getUint8(pos + 52);
+		const key = text.slice(kpos, kpos + klen);
+		const start = pos + RECORD_HEAD;
+		out.push({
+			main: v.getFloat64(pos, true),
+			sub: v.getUint32(pos + 8, true),
+			tombstone: (flags & 1) !== 0,
+			kv: {
+				key: fromBytesKey(key),
+				create_revision: v.getFloat64(pos + 12, true),
+				mod_revision: v.getFloat64(pos + 20, true),
+				version: v.getFloat64(pos + 28, true),
+				// Its own copy: a view would drag the whole segment into every structured clone.
+				value: data.slice(start, start + vlen),
+				lease: flags & 2 ? v.getBigInt64(pos + 36, true) : v.getBigUint64(pos + 36, true)
+			}
+		});
+		keys.push(key);
+		pos = start + vlen;
+		kpos += klen;
+	}
+}
+
+function bytesToChars(b: Uint8Array): string {
+	// Keys are short (etcd caps a request at 1.5 MiB); apply takes up to ~64k arguments.
+	if (b.length < 8192) return String.fromCharCode.apply(null, b as unknown as number[]);
+	let s = '';
+	for (let i = 0; i < b.length; i += 8192) {
+		s += String.fromCharCode.apply(null, b.subarray(i, i + 8192) as unknown as number[]);
+	}
+	return s;
+}
+
+// ---- text segments (version 2, read only) ----
+
+/**
+ * A version 2 record as one string: "main,sub,create,mod,version,lease,tombstone,keyLength|"
+ * then the key and value bytes, one char per byte. Kept to write old-format data in tests.
+ */
+export function encodeTextRecord(r: RevisionRecord): string {
 	const kv = r.kv;
 	const head = `${r.main},${r.sub},${kv.create_revision},${kv.mod_revision},${kv.version},${kv.lease},${r.tombstone ? 1 : 0},${kv.key.length}|`;
-	return head + bytesKey(kv.key) + bytesKey(kv.value);
+	return head + bytesToChars(kv.key) + bytesToChars(kv.value);
 }
 
-export function decodeRecord(s: string): RevisionRecord {
-	const bar = s.indexOf('|');
-	const f = s.slice(0, bar).split(',');
-	const keyEnd = bar + 1 + Number(f[7]);
-	return {
-		main: Number(f[0]),
-		sub: Number(f[1]),
-		tombstone: f[6] === '1',
-		kv: {
-			key: fromBytesKey(s.slice(bar + 1, keyEnd)),
-			create_revision: Number(f[2]),
-			mod_revision: Number(f[3]),
-			version: Number(f[4]),
-			value: fromBytesKey(s.slice(keyEnd)),
-			lease: BigInt(f[5])
+/** A version 2 segment: each record as its length, ':', then encodeTextRecord's string. */
+export function encodeTextSegment(records: RevisionRecord[]): string {
+	return records
+		.map((r) => {
+			const rec = encodeTextRecord(r);
+			return `${rec.length}:${rec}`;
+		})
+		.join('');
+}
+
+/** Appends the records of a version 2 segment to `out`, and their keys as bytesKey strings. */
+export function decodeTextSegment(text: string, out: RevisionRecord[], keys: string[]): void {
+	let pos = 0;
+	while (pos < text.length) {
+		const colon = text.indexOf(':', pos);
+		const end = colon + 1 + Number(text.slice(pos, colon));
+		if (colon < 0 || !(end > colon) || end > text.length) {
+			throw new Error(`corrupt segment at char ${pos}`);
 		}
-	};
-}
-
-/** One record inside a segment: its length, ':', then the encoded record. */
-function encodeEntry(r: RevisionRecord): string {
-	const rec = encodeRecord(r);
-	return `${rec.length}:${rec}`;
-}
-
-/** A segment's entries with their revisions, without decoding keys and values. */
-function splitSegment(text: string): { main: number; sub: number; chunk: string }[] {
-	const out: { main: number; sub: number; chunk: string }[] = [];
-	let pos = 0;
-	while (pos < text.length) {
-		const colon = text.indexOf(':', pos);
-		const end = colon + 1 + Number(text.slice(pos, colon));
-		const c1 = text.indexOf(',', colon + 1);
-		const c2 = text.indexOf(',', c1 + 1);
+		const bar = text.indexOf('|', colon + 1);
+		const f = text.slice(colon + 1, bar).split(',');
+		const keyEnd = bar + 1 + Number(f[7]);
+		const key = text.slice(bar + 1, keyEnd);
 		out.push({
-			main: Number(text.slice(colon + 1, c1)),
-			sub: Number(text.slice(c1 + 1, c2)),
-			chunk: text.slice(pos, end)
+			main: Number(f[0]),
+			sub: Number(f[1]),
+			tombstone: f[6] === '1',
+			kv: {
+				key: fromBytesKey(key),
+				create_revision: Number(f[2]),
+				mod_revision: Number(f[3]),
+				version: Number(f[4]),
+				value: fromBytesKey(text.slice(keyEnd, end)),
+				lease: BigInt(f[5])
+			}
 		});
+		keys.push(key);
 		pos = end;
 	}
-	return out;
-}
-
-export function decodeSegment(text: string): RevisionRecord[] {
-	const out: RevisionRecord[] = [];
-	let pos = 0;
-	while (pos < text.length) {
-		const colon = text.indexOf(':', pos);
-		const end = colon + 1 + Number(text.slice(pos, colon));
-		out.push(decodeRecord(text.slice(colon + 1, end)));
-		pos = end;
-	}
-	return out;
 }

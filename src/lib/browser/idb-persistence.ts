@@ -17,11 +17,16 @@ export async function openIdbPersistence(
 	member: string
 ): Promise<NodePersistence> {
 	const names = databaseNames(namespace, member);
-	const raft = await IdbRaftStorage.open(names.raft);
+	// Both databases are read at once, and the MVCC history (the bulk of a restart) starts
+	// loading before the raft log is decoded; the store takes that read when it opens.
 	// Strict: a member's own raft snapshots do not copy the MVCC store, so once the log is
 	// trimmed the backend is the only copy of what it holds. Batches coalesce while one is
 	// being written, so strict costs few flushes.
-	const mvcc = await IdbMvccBackend.open(names.mvcc, { durability: 'strict' });
+	const opening = IdbMvccBackend.open(names.mvcc, { durability: 'strict' }).then((m) => {
+		m.prefetch();
+		return m;
+	});
+	const [raft, mvcc] = await Promise.all([IdbRaftStorage.open(names.raft), opening]);
 	return {
 		mvcc,
 		raft: {

@@ -1,8 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { MvccStore } from '$lib/engine/mvcc/store';
-import { MemoryBackend, type BackendBatch, type MvccBackend } from '$lib/engine/mvcc/backend';
+import {
+	MemoryBackend,
+	type BackendBatch,
+	type BackendMeta,
+	type LeaseRecord,
+	type MvccBackend,
+	type RevisionRecord
+} from '$lib/engine/mvcc/backend';
 import { Lessor } from '$lib/engine/lease/lessor';
-import { IdbMvccBackend } from '$lib/browser/idb-mvcc-backend';
+import { IdbMvccBackend, encodeTextSegment } from '$lib/browser/idb-mvcc-backend';
+import { openDB } from 'idb';
 import { b, get, put, s } from './helpers';
 import { SeededRng } from '$lib/engine/util/rand';
 
@@ -265,5 +273,100 @@ describe.each([
 		);
 		expect(final.snapshot()).toEqual(a.snapshot());
 		expect(final.hash()).toEqual(a.hash());
+	});
+});
+
+describe('IndexedDB data written by version 2 (text segments)', () => {
+	/** Writes `records` the way version 2 did: a database at version 2, one string per segment. */
+	async function writeVersion2(
+		name: string,
+		records: RevisionRecord[],
+		leases: LeaseRecord[],
+		meta: BackendMeta,
+		perSegment: number
+	) {
+		const db = await openDB(name, 2, {
+			upgrade(d) {
+				d.createObjectStore('leases');
+				d.createObjectStore('meta');
+				d.createObjectStore('segments');
+			}
+		});
+		for (let i = 0; i < records.length; i += perSegment) {
+			const seg = records.slice(i, i + perSegment);
+			await db.put('segments', encodeTextSegment(seg), [seg[0].main, seg[0].sub]);
+		}
+		for (const l of leases) await db.put('leases', l, l.id.toString());
+		await db.put('meta', meta, 'meta');
+		db.close();
+	}
+
+	it('reads a segment exactly as version 2 wrote it', async () => {
+		const name = `mvcc-v2-literal-${dbCount++}`;
+		const db = await openDB(name, 2, {
+			upgrade(d) {
+				d.createObjectStore('leases');
+				d.createObjectStore('meta');
+				d.createObjectStore('segments');
+			}
+		});
+		// put foo=bar at 2, then foo=\xff\x00 at 3 with lease 7, then delete foo at 4.
+		await db.put(
+			'segments',
+			'22:2,0,2,2,1,0,0,3|foobar21:3,0,2,3,2,7,0,3|foo\xff\x0019:4,0,0,0,0,0,1,3|foo',
+			[2, 0]
+		);
+		await db.put('meta', { consistentIndex: 9, consistentTerm: 2, compactRevision: 0 }, 'meta');
+		db.close();
+		const store = await MvccStore.open(await IdbMvccBackend.open(name));
+		expect(store.currentRevision).toBe(4);
+		expect(store.consistentIndex).toBe(9);
+		expect(get(store, 'foo')).toBeUndefined();
+		const at3 = get(store, 'foo', 3);
+		expect([...at3.value]).toEqual([0xff, 0]);
+		expect(at3).toMatchObject({ create_revision: 2, mod_revision: 3, version: 2, lease: 7n });
+		expect(s(get(store, 'foo', 2).value)).toBe('bar');
+	});
+
+	it('loads, takes new writes and compacts over old segments, and reloads the same', async () => {
+		const rng = new SeededRng(99);
+		const mem = new MemoryBackend();
+		const a = await MvccStore.open(mem);
+		const lessor = new Lessor(a);
+		lessor.grant(5n, 60);
+		for (let i = 0; i < 200; i++) {
+			const k = `k${rng.int(40)}`;
+			if (rng.next() < 0.15) a.deleteRange({ key: b(k) });
+			else put(a, k, `v${i}`.repeat(rng.int(4)), i % 7 === 0 ? 5n : 0n);
+		}
+		a.setConsistentIndex(200, 3);
+		await a.flush();
+		const saved = await mem.load();
+		const name = `mvcc-v2-${dbCount++}`;
+		await writeVersion2(name, saved.revisions, saved.leases, saved.meta, 7);
+
+		let idb = await IdbMvccBackend.open(name, { segmentRecords: 8 });
+		opened.push(idb);
+		let c = await MvccStore.open(idb);
+		expect(c.snapshot()).toEqual(a.snapshot());
+		expect(c.hash()).toEqual(a.hash());
+		// New records go to new (binary) segments; compaction rewrites old ones.
+		for (let i = 0; i < 60; i++) {
+			const k = `k${rng.int(40)}`;
+			for (const st of [a, c]) put(st, k, `w${i}`);
+			if (i === 30) for (const st of [a, c]) st.compact(a.currentRevision - 100);
+		}
+		await Promise.all([a.flush(), c.flush()]);
+		idb.close();
+		idb = await IdbMvccBackend.open(name, { segmentRecords: 8 });
+		opened.push(idb);
+		c = await MvccStore.open(idb);
+		expect(c.snapshot()).toEqual(a.snapshot());
+		expect(c.hash()).toEqual(a.hash());
+		for (const st of [a, c]) st.compact(a.currentRevision - 5);
+		await Promise.all([a.flush(), c.flush()]);
+		idb.close();
+		const final = await MvccStore.open(await IdbMvccBackend.open(name));
+		expect(final.snapshot()).toEqual(a.snapshot());
 	});
 });

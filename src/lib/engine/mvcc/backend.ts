@@ -26,6 +26,11 @@ export interface BackendMeta {
 export interface BackendContents {
 	/** Every stored revision, sorted by (main, sub). */
 	revisions: RevisionRecord[];
+	/**
+	 * bytesKey of each revision's key, in the same order, when the backend has them at hand
+	 * (spares the rebuild converting every key again).
+	 */
+	keys?: string[];
 	leases: LeaseRecord[];
 	meta: BackendMeta;
 }

@@ -879,18 +879,21 @@ export class MvccStore {
 		this.meta = { ...emptyMeta(), ...contents.meta };
 		this.compactRev = this.meta.compactRevision;
 		const revisions = contents.revisions.slice();
+		let keys = contents.keys?.length === revisions.length ? contents.keys : undefined;
 		for (let i = 1; i < revisions.length; i++) {
 			if (compareRevision(revisions[i - 1], revisions[i]) > 0) {
 				revisions.sort(compareRevision);
+				keys = undefined;
 				break;
 			}
 		}
 		this.index = new Map();
 		this.history = revisions;
 		let bytes = EMPTY_DB_BYTES;
-		for (const r of revisions) {
+		for (let i = 0; i < revisions.length; i++) {
+			const r = revisions[i];
 			bytes += recordSize(r);
-			const k = bytesKey(r.kv.key);
+			const k = keys ? keys[i] : bytesKey(r.kv.key);
 			let ki = this.index.get(k);
 			if (!ki) {
 				ki = new KeyIndex(k);
