@@ -23,18 +23,26 @@ export function isQuotaError(e: unknown): boolean {
 /**
  * Whether `cost` bytes more fit, written by `members` members to both their raft log and
  * their MVCC store (all on this origin). Answers yes when the browser gives no estimate.
+ * Answers at once (no promise) between estimates: it runs for every put and txn.
  */
-export async function diskAdmits(cost: number, members: number): Promise<boolean> {
+export function diskAdmits(cost: number, members: number): boolean | Promise<boolean> {
 	const now = Date.now();
 	// One estimate a second is enough: writes admitted since are added to it.
-	if (!last || now - last.at > 1000) {
-		const e = await navigator.storage?.estimate?.().catch(() => undefined);
-		last = { usage: e?.usage ?? 0, quota: e?.quota ?? 0, at: now };
-	}
-	if (!last.quota) return true;
+	if (!last || now - last.at > 1000) return estimateThenAdmit(cost, members, now);
+	return admit(last, cost, members);
+}
+
+async function estimateThenAdmit(cost: number, members: number, now: number): Promise<boolean> {
+	const e = await navigator.storage?.estimate?.().catch(() => undefined);
+	last = { usage: e?.usage ?? 0, quota: e?.quota ?? 0, at: now };
+	return admit(last, cost, members);
+}
+
+function admit(disk: { usage: number; quota: number }, cost: number, members: number): boolean {
+	if (!disk.quota) return true;
 	const bytes = cost * 2 * Math.max(1, members);
-	if (last.usage + bytes + MARGIN_BYTES > last.quota) return false;
-	last.usage += bytes;
+	if (disk.usage + bytes + MARGIN_BYTES > disk.quota) return false;
+	disk.usage += bytes;
 	return true;
 }
 

@@ -52,8 +52,12 @@ function noSpaceApplied(s: EtcdServer): boolean {
 	}
 }
 
-/** The browser's quota is this member's disk: a write that would not fit raises NOSPACE. */
-async function checkDisk(cost: number): Promise<void> {
+/**
+ * The browser's quota is this member's disk: a write that would not fit raises NOSPACE.
+ * Returns a promise only when it has to wait for the browser's estimate (once a second), so
+ * that a put does not wait a turn for nothing.
+ */
+function checkDisk(cost: number): void | Promise<void> {
 	if (cost <= 0) return;
 	if (diskFullAt) {
 		if (noSpaceApplied(current()) || Date.now() - diskFullAt > DISK_FULL_HOLD_MS) diskFullAt = 0;
@@ -61,20 +65,27 @@ async function checkDisk(cost: number): Promise<void> {
 	}
 	// A write let in with no NOSPACE alarm (disarmed after space was freed): take the reserve again.
 	if (reserve?.spent && !noSpaceApplied(current())) void reserve.take();
-	if (!(await diskAdmits(cost, peers.size))) {
-		current().diskFull();
-		throw Errors.NoSpace();
-	}
+	const admitted = diskAdmits(cost, peers.size);
+	if (admitted === true) return;
+	if (admitted === false) return refuseFull();
+	return admitted.then((ok) => (ok ? undefined : refuseFull()));
+}
+
+function refuseFull(): never {
+	current().diskFull();
+	throw Errors.NoSpace();
 }
 
 const api: MemberApi = {
 	...served,
 	put: async (req, o) => {
-		await checkDisk(putCost(req));
+		const waiting = checkDisk(putCost(req));
+		if (waiting) await waiting;
 		return served.put(req, o);
 	},
 	txn: async (req, o) => {
-		await checkDisk(txnCost(req));
+		const waiting = checkDisk(txnCost(req));
+		if (waiting) await waiting;
 		return served.txn(req, o);
 	}
 };
