@@ -21,6 +21,9 @@ import { readDataDir, type BootFromDataDir } from '../engine/server/restore';
  */
 export const SERVER_VERSION = '3.5.17';
 
+/** etcd's default --election-timeout over --heartbeat-interval (1000 ms / 100 ms). */
+const ELECTION_TICKS = 10;
+
 /** Reads the shell's file system (paths as the user typed them, relative to the cwd). */
 export interface ShellFiles {
 	read(path: string): Uint8Array | null;
@@ -224,6 +227,16 @@ export async function runEtcd(
 			`starting server... [version: ${SERVER_VERSION}, cluster version: to_be_decided]`
 		)
 	);
+	// The member's engine fast-forwards its election clock the same way (EtcdServer.start).
+	if (boot.members.length === 1) {
+		out(
+			logLine(
+				'I',
+				'etcdserver',
+				`${hex(boot.memberId)} as single-node; fast-forwarding ${ELECTION_TICKS - 1} ticks (election ticks ${ELECTION_TICKS})`
+			)
+		);
+	}
 	if (stopped.length > 0) {
 		out(
 			`playground: the old cluster's members (${stopped.join(', ')}) were stopped; ` +

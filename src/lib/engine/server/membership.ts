@@ -18,6 +18,11 @@ export interface MemberRecord {
 export interface MembershipState {
 	members: MemberRecord[];
 	removed: bigint[];
+	/**
+	 * The cluster version (etcd's cluster.Version(), e.g. `3.5.0`) once a leader has set it;
+	 * absent before that, and in a data dir `snapshot restore` wrote (etcd sets it again).
+	 */
+	version?: string;
 }
 
 /** The largest number of learners a cluster may have at once (etcd's maxLearners). */
@@ -30,6 +35,7 @@ function compareIds(a: bigint, b: bigint): number {
 export class Membership {
 	private readonly members = new Map<bigint, MemberRecord>();
 	private readonly removed = new Set<bigint>();
+	private clusterVersion: string | null = null;
 
 	constructor(state?: MembershipState) {
 		if (state) this.restore(state);
@@ -40,6 +46,16 @@ export class Membership {
 		this.removed.clear();
 		for (const m of state.members) this.members.set(m.ID, { ...m });
 		for (const id of state.removed) this.removed.add(id);
+		this.clusterVersion = state.version ?? null;
+	}
+
+	/** The cluster version a leader set after its first election; null until then. */
+	get version(): string | null {
+		return this.clusterVersion;
+	}
+
+	setVersion(version: string): void {
+		this.clusterVersion = version;
 	}
 
 	snapshot(): MembershipState {
@@ -49,7 +65,8 @@ export class Membership {
 				peerURLs: [...m.peerURLs],
 				clientURLs: [...m.clientURLs]
 			})),
-			removed: [...this.removed].sort(compareIds)
+			removed: [...this.removed].sort(compareIds),
+			...(this.clusterVersion === null ? {} : { version: this.clusterVersion })
 		};
 	}
 

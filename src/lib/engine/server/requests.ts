@@ -40,6 +40,7 @@ export type InternalRequestBody =
 	| { op: 'leaseRevoke'; leaseId: bigint }
 	| { op: 'alarm'; action: 'ACTIVATE' | 'DEACTIVATE'; memberID: bigint; alarm: AlarmType }
 	| { op: 'memberAttr'; memberId: bigint; name: string; clientURLs: string[] }
+	| { op: 'clusterVersion'; version: string }
 	| { op: 'authenticate'; name: string; prefix: string }
 	| {
 			op: 'auth';

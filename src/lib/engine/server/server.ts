@@ -248,6 +248,7 @@ export class EtcdServer {
 	private nextRpcId = 1;
 	private published = false;
 	private publishing = false;
+	private settingVersion = false;
 	/** Conditions awaited by callers, checked after every tick and Ready. */
 	private conditions: { pred: () => boolean; deadlineTick: number; done: (ok: boolean) => void }[] =
 		[];
@@ -367,6 +368,10 @@ export class EtcdServer {
 			await server.process();
 			if (server.appliedIndex < commitAtStart && !server.node.hasReady()) break;
 		}
+		// etcd's adjustTicks: a single-node cluster (restarted, or started on a restored data dir)
+		// has no peer to wait for, so it fast-forwards its election clock too and elects itself
+		// within a tick or so instead of after a whole election timeout.
+		if (!fresh && server.members.list().length === 1) node.advanceTicks(electionTicks - 1);
 		server.schedule();
 		return server;
 	}
@@ -393,7 +398,10 @@ export class EtcdServer {
 		this.expireRpcs();
 		this.retryDroppedProposals();
 		if (this.role === 'Leader') this.revokeExpiredLeases();
-		if (this.ticks % 10 === 0) this.maybePublish();
+		if (this.ticks % 10 === 0) {
+			this.maybePublish();
+			this.maybeSetClusterVersion();
+		}
 		this.checkConditions();
 		this.schedule();
 	}
@@ -620,6 +628,8 @@ export class EtcdServer {
 			}
 		} else {
 			this.markApplied(e);
+			// A leader's empty entry of its term: etcd's forceVersionC.
+			this.maybeSetClusterVersion();
 		}
 		this.appliedIndex = e.index;
 		this.cfg.onTrace?.({ type: 'apply', index: e.index, revision: this.store.currentRevision });
@@ -724,6 +734,9 @@ export class EtcdServer {
 				return this.applyAlarm(r.action, r.memberID, r.alarm);
 			case 'memberAttr':
 				this.members.setAttributes(r.memberId, r.name, r.clientURLs);
+				return null;
+			case 'clusterVersion':
+				this.members.setVersion(r.version);
 				return null;
 			case 'authenticate':
 				return { header: this.header(), ...this.auth.authenticate(r.name, r.prefix, index) };
@@ -1095,6 +1108,20 @@ export class EtcdServer {
 			.then(() => (this.published = true))
 			.catch(() => undefined)
 			.finally(() => (this.publishing = false));
+	}
+
+	/**
+	 * etcd's monitorVersions: a leader sets the cluster version when none is set yet (a new
+	 * cluster, or one started on a restored data dir), once the empty entry of its term applies:
+	 * one more raft entry (`set the initial cluster version to 3.5`).
+	 */
+	private maybeSetClusterVersion(): void {
+		if (this.role !== 'Leader' || this.members.version !== null) return;
+		if (this.settingVersion || this.removed || this.stopped) return;
+		this.settingVersion = true;
+		this.propose({ op: 'clusterVersion', version: CLUSTER_VERSION })
+			.catch(() => undefined)
+			.finally(() => (this.settingVersion = false));
 	}
 
 	// ---------------------------------------------------------------------------------------
