@@ -4,9 +4,20 @@
  * memory so a learner can see each key's MVCC history and the whole store as of any revision.
  *
  * It starts from the store as of the compact revision (a range read at that revision) and a
- * watch from the revision after it over all keys, with prev_kv; every event after that is one
- * row of history. If the member it watches goes down, it resumes on another from the next
- * revision, as etcd clients do. All through the typed client (ClientFactory).
+ * watch from the revision after it over all keys; every event after that is one row of history.
+ * The watch asks for no prev_kv: the model keeps every key's states itself, and a previous value
+ * per event made each big delete (check perf's tens of thousands of keys) cost the member one
+ * long apply. Its client knows every member's endpoint, so when the member it watches goes away
+ * the client resumes the watch on another from the next revision, as clientv3 does. All through
+ * the typed client (ClientFactory).
+ *
+ * Creating the watch replays the history since its start revision, which costs the member time
+ * under load, so the watch is created again only when it must be: its member stayed missing
+ * from the running ones for MOVE_AFTER_MS (a member under load misses a status poll or two and
+ * shows down without having gone anywhere), or the watch was canceled. A canceled watch is
+ * created again from the revision after the last event seen, with a growing pause between
+ * tries (no leader yet answers at once, and the page polls three times a second); only a watch
+ * canceled by compaction loads the store again from the compaction point.
  */
 import type { ClientFactory, EtcdClient, WatchHandle } from '../../client/types';
 import type { KeyValue } from '../../engine/api/types';
@@ -16,6 +27,11 @@ const dec = new TextDecoder();
 /** The key browser and timeline take new events at most this often (a steady 5 per second). */
 const APPLY_INTERVAL_MS = 200;
 const ALL = new Uint8Array([0]);
+/** How long the watched member may be missing from the running ones before the watch moves. */
+export const MOVE_AFTER_MS = 3000;
+/** The pause before creating a canceled watch again: doubling from the first to the last. */
+export const RETRY_FIRST_MS = 500;
+export const RETRY_MAX_MS = 8000;
 
 export interface Revision {
 	key: string;
@@ -78,6 +94,13 @@ export class KeyStore {
 	private starting = false;
 	/** The newest revision whose events arrived (a moved watch resumes after it). */
 	private seen = 0;
+	/** Since when (Date.now) the watched member has been missing from the running ones. */
+	private missingSince: number | null = null;
+	/** Canceled watches in a row, and when the next try may start (Date.now). */
+	private failures = 0;
+	private retryAt = 0;
+	/** The last watch was canceled by compaction: the store must be loaded again. */
+	private compacted = false;
 
 	constructor(clients: (member: string) => ClientFactory, timeline: Timeline) {
 		this.clients = clients;
@@ -132,8 +155,18 @@ export class KeyStore {
 		if (compactRevision > this.compactRevision) this.compactRevision = compactRevision;
 		if (revision > this.revision && this.status === 'live') this.revision = revision;
 		if (this.starting || running.length === 0) return;
-		if (this.member && running.includes(this.member) && this.status === 'live') return;
-		void this.start(running[0], compactRevision);
+		const now = Date.now();
+		if (this.member && this.status === 'live') {
+			if (running.includes(this.member)) {
+				this.missingSince = null;
+				return;
+			}
+			this.missingSince ??= now;
+			if (now - this.missingSince < MOVE_AFTER_MS) return;
+		}
+		if (this.status === 'error' && now < this.retryAt) return;
+		this.missingSince = null;
+		void this.start(running[0], compactRevision, running);
 	}
 
 	/**
@@ -195,7 +228,16 @@ export class KeyStore {
 		if (this.arrivedHeader > this.revision) this.revision = this.arrivedHeader;
 	}
 
-	private async start(member: string, compactRevision: number): Promise<void> {
+	/** A canceled watch: the next try waits longer each time, up to RETRY_MAX_MS. */
+	private failed(reason: string): void {
+		this.status = 'error';
+		this.error = reason;
+		this.retryAt =
+			Date.now() + Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** Math.min(this.failures, 16));
+		this.failures++;
+	}
+
+	private async start(member: string, compactRevision: number, running: string[]): Promise<void> {
 		this.starting = true;
 		try {
 			this.stop();
@@ -203,13 +245,14 @@ export class KeyStore {
 			this.applyArrived();
 			this.member = member;
 			const client = await this.clients(member).connect({
-				endpoints: [`${member}:2379`],
+				endpoints: [member, ...running.filter((m) => m !== member)].map((m) => `${m}:2379`),
 				dialTimeoutMs: 2000,
 				commandTimeoutMs: 5000
 			});
 			this.client = client;
 			let from: number;
-			if (this.status === 'idle' || this.status === 'error' || this.seen < compactRevision) {
+			if (this.status === 'idle' || this.compacted || this.seen < compactRevision) {
+				this.compacted = false;
 				this.status = 'loading';
 				const base = new Map<string, KeyState>();
 				if (compactRevision > 0) {
@@ -237,24 +280,25 @@ export class KeyStore {
 			} else {
 				from = this.seen + 1;
 			}
-			this.watch = client.watch(
-				{ key: ALL, range_end: ALL, start_revision: from, prev_kv: true },
-				(resp) => {
-					if (resp.canceled) {
-						this.status = 'error';
-						this.error = resp.cancel_reason || 'watch canceled';
-						if (resp.compact_revision) this.compactRevision = resp.compact_revision;
-						return;
+			const watch = client.watch({ key: ALL, range_end: ALL, start_revision: from }, (resp) => {
+				if (this.watch !== watch) return;
+				if (resp.canceled) {
+					if (resp.compact_revision) {
+						this.compactRevision = resp.compact_revision;
+						this.compacted = true;
 					}
-					for (const e of resp.events) this.arrived.push(fromKv(e.kv, e.type));
-					if (resp.header.revision > this.arrivedHeader) this.arrivedHeader = resp.header.revision;
-					this.scheduleApply();
+					this.failed(resp.cancel_reason || 'watch canceled');
+					return;
 				}
-			);
+				this.failures = 0;
+				for (const e of resp.events) this.arrived.push(fromKv(e.kv, e.type));
+				if (resp.header.revision > this.arrivedHeader) this.arrivedHeader = resp.header.revision;
+				this.scheduleApply();
+			});
+			this.watch = watch;
 			this.status = 'live';
 		} catch (e) {
-			this.status = 'error';
-			this.error = e instanceof Error ? e.message : String(e);
+			this.failed(e instanceof Error ? e.message : String(e));
 		} finally {
 			this.starting = false;
 		}
