@@ -215,66 +215,83 @@ describe('restore speed', () => {
 });
 
 describe.each([
-	[4, undefined],
-	[256, undefined],
-	[256, 80]
-])('IndexedDB segments of %i records (byte cap %s) under a random workload', (size, bytes) => {
-	it('flushes, compactions, restarts and snapshot resets match the memory backend', async () => {
-		const rng = new SeededRng(4242);
-		const name = `mvcc-random-${dbCount++}`;
-		const mem = new MemoryBackend();
-		let idb = await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes });
-		opened.push(idb);
-		let a = await MvccStore.open(mem);
-		let b2 = await MvccStore.open(idb);
-		const check = () => expect(b2.snapshot()).toEqual(a.snapshot());
-		for (let step = 0; step < 1000; step++) {
-			const roll = rng.next();
-			const both = (f: (st: MvccStore) => void) => {
-				f(a);
-				f(b2);
-			};
-			if (roll < 0.03) {
-				// Keys written once and kept: after compaction, old segments keep just these.
-				both((st) => put(st, `cold${step}`, 'c'));
-			} else if (roll < 0.6) {
-				const k = `k${String(rng.int(300)).padStart(3, '0')}`;
-				const v = 'v'.repeat(rng.int(20)) + step;
-				both((st) => put(st, k, v));
-			} else if (roll < 0.7) {
-				const from = `k${String(rng.int(300)).padStart(3, '0')}`;
-				const to = `k${String(rng.int(300)).padStart(3, '0')}`;
-				both((st) => st.deleteRange({ key: b(from), range_end: b(to) }));
-			} else if (roll < 0.71 && a.currentRevision > a.compactRevision + 1) {
-				// Compacting a little at a time lets history span many segments.
-				const span = Math.max(1, Math.floor((a.currentRevision - a.compactRevision) / 4));
-				const rev = a.compactRevision + 1 + rng.int(span);
-				both((st) => st.compact(rev));
-			} else if (roll < 0.9) {
-				await Promise.all([a.flush(), b2.flush()]);
-			} else if (roll < 0.93) {
-				await Promise.all([a.flush(), b2.flush()]);
-				idb.close();
-				idb = await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes });
-				opened.push(idb);
-				a = await MvccStore.open(mem);
-				b2 = await MvccStore.open(idb);
-				check();
-			} else if (roll < 0.935) {
-				const source = new MvccStore(a.snapshot());
-				put(source, 'snap', String(step));
-				both((st) => st.restore(source.snapshot()));
+	[4, undefined, undefined],
+	[256, undefined, undefined],
+	[256, 80, undefined],
+	[4, undefined, 400],
+	[256, 80, 300]
+])(
+	'IndexedDB segments of %i records (byte cap %s, merged at %s bytes) under a random workload',
+	(size, bytes, merge) => {
+		it('flushes, compactions, restarts and snapshot resets match the memory backend', async () => {
+			const rng = new SeededRng(4242);
+			const name = `mvcc-random-${dbCount++}`;
+			const mem = new MemoryBackend();
+			let idb = await IdbMvccBackend.open(name, {
+				segmentRecords: size,
+				segmentBytes: bytes,
+				mergeBytes: merge
+			});
+			opened.push(idb);
+			let a = await MvccStore.open(mem);
+			let b2 = await MvccStore.open(idb);
+			const check = () => expect(b2.snapshot()).toEqual(a.snapshot());
+			for (let step = 0; step < 1000; step++) {
+				const roll = rng.next();
+				const both = (f: (st: MvccStore) => void) => {
+					f(a);
+					f(b2);
+				};
+				if (roll < 0.03) {
+					// Keys written once and kept: after compaction, old segments keep just these.
+					both((st) => put(st, `cold${step}`, 'c'));
+				} else if (roll < 0.6) {
+					const k = `k${String(rng.int(300)).padStart(3, '0')}`;
+					const v = 'v'.repeat(rng.int(20)) + step;
+					both((st) => put(st, k, v));
+				} else if (roll < 0.7) {
+					const from = `k${String(rng.int(300)).padStart(3, '0')}`;
+					const to = `k${String(rng.int(300)).padStart(3, '0')}`;
+					both((st) => st.deleteRange({ key: b(from), range_end: b(to) }));
+				} else if (roll < 0.71 && a.currentRevision > a.compactRevision + 1) {
+					// Compacting a little at a time lets history span many segments.
+					const span = Math.max(1, Math.floor((a.currentRevision - a.compactRevision) / 4));
+					const rev = a.compactRevision + 1 + rng.int(span);
+					both((st) => st.compact(rev));
+				} else if (roll < 0.9) {
+					await Promise.all([a.flush(), b2.flush()]);
+				} else if (roll < 0.93) {
+					await Promise.all([a.flush(), b2.flush()]);
+					idb.close();
+					idb = await IdbMvccBackend.open(name, {
+						segmentRecords: size,
+						segmentBytes: bytes,
+						mergeBytes: merge
+					});
+					opened.push(idb);
+					a = await MvccStore.open(mem);
+					b2 = await MvccStore.open(idb);
+					check();
+				} else if (roll < 0.935) {
+					const source = new MvccStore(a.snapshot());
+					put(source, 'snap', String(step));
+					both((st) => st.restore(source.snapshot()));
+				}
 			}
-		}
-		await Promise.all([a.flush(), b2.flush()]);
-		idb.close();
-		const final = await MvccStore.open(
-			await IdbMvccBackend.open(name, { segmentRecords: size, segmentBytes: bytes })
-		);
-		expect(final.snapshot()).toEqual(a.snapshot());
-		expect(final.hash()).toEqual(a.hash());
-	});
-});
+			await Promise.all([a.flush(), b2.flush()]);
+			idb.close();
+			const final = await MvccStore.open(
+				await IdbMvccBackend.open(name, {
+					segmentRecords: size,
+					segmentBytes: bytes,
+					mergeBytes: merge
+				})
+			);
+			expect(final.snapshot()).toEqual(a.snapshot());
+			expect(final.hash()).toEqual(a.hash());
+		});
+	}
+);
 
 describe('IndexedDB data written by version 2 (text segments)', () => {
 	/** Writes `records` the way version 2 did: a database at version 2, one string per segment. */
@@ -368,5 +385,29 @@ describe('IndexedDB data written by version 2 (text segments)', () => {
 		idb.close();
 		const final = await MvccStore.open(await IdbMvccBackend.open(name));
 		expect(final.snapshot()).toEqual(a.snapshot());
+	});
+});
+
+describe('IndexedDB segment merging', () => {
+	it('merges closed small segments into large rows, and reads them back', async () => {
+		const name = `mvcc-merge-${dbCount++}`;
+		const options = { segmentRecords: 4, mergeBytes: 1000 };
+		const idb = await IdbMvccBackend.open(name, options);
+		opened.push(idb);
+		const store = await MvccStore.open(idb);
+		for (let i = 0; i < 120; i++) {
+			put(store, `key${i % 30}`, `value ${i}`);
+			if (i % 3 === 0) await store.flush();
+		}
+		await store.flush();
+		idb.close();
+		const db = await openDB(name);
+		const rows = (await db.getAll('segments')) as { keys: string; data: ArrayBuffer }[];
+		db.close();
+		// 120 records in segments of 4 would be 30 rows; merged, far fewer, most of them large.
+		expect(rows.length).toBeLessThan(12);
+		expect(rows.filter((r) => r.data.byteLength + r.keys.length >= 1000).length).toBeGreaterThan(2);
+		const again = await MvccStore.open(await IdbMvccBackend.open(name, options));
+		expect(again.snapshot()).toEqual(store.snapshot());
 	});
 });
