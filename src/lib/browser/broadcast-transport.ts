@@ -1,10 +1,12 @@
 /**
  * The member-to-member network in the browser: one BroadcastChannel per member, named after the
  * cluster namespace and the member ID. Messages to the same member sent in one turn of the
- * event loop travel as one batch. Faults (partitions, loss, latency) are applied on the
- * sending side and can be changed while the cluster runs.
+ * event loop travel as one batch, raft messages packed in one buffer (raft-wire.ts). Faults
+ * (partitions, loss, latency) are applied on the sending side and can be changed while the
+ * cluster runs.
  */
 import type { PeerMessage, Transport } from '../engine/server/server';
+import { packMessages, unpackMessages, type WireItem } from './raft-wire';
 
 export interface NetworkFaults {
 	/** Groups of member names that can reach each other; null: everyone reaches everyone. */
@@ -39,9 +41,9 @@ export class BroadcastTransport implements Transport {
 		private readonly onSent?: (m: PeerMessage, delayMs: number) => void
 	) {
 		this.inbox = new BroadcastChannel(channelName(namespace, self.id));
-		this.inbox.onmessage = (ev: MessageEvent<PeerMessage[]>) => {
+		this.inbox.onmessage = (ev: MessageEvent<WireItem[]>) => {
 			if (this.closed) return;
-			for (const m of ev.data) onMessage(m);
+			for (const m of unpackMessages(ev.data)) onMessage(m);
 		};
 	}
 
@@ -100,7 +102,7 @@ export class BroadcastTransport implements Transport {
 			ch = new BroadcastChannel(channelName(this.namespace, to));
 			this.outboxes.set(to, ch);
 		}
-		ch.postMessage(msgs);
+		ch.postMessage(packMessages(msgs));
 	}
 
 	close(): void {
