@@ -65,6 +65,9 @@
 			const l = list.splice(0);
 			for (const w of l) w();
 		};
+		// One key wakes one idle client (waking all 500 for each key cost the page more than
+		// the puts' own client calls).
+		const wakeOne = (list) => list.shift()?.();
 		const take = async () => {
 			for (;;) {
 				if (queue.length) {
@@ -110,7 +113,7 @@
 			}
 			queue.push(newKey());
 			next += interval;
-			wake(waiters);
+			wakeOne(waiters);
 		}
 		closed = true;
 		wake(waiters);

@@ -9,22 +9,17 @@
  *
  *   npm run bench                       # the full run (about 15 minutes)
  *   npm run bench -- --quick            # short loads and small sizes, for working on the harness
- *   options: --no-build  --no-etcd  --no-playground  --etcd-perf  --runs N  --perf-seconds S  --keys N  --out FILE
+ *   options: --no-build  --no-etcd  --no-playground  --no-engine-only  --etcd-perf  --runs N
+ *            --perf-seconds S  --keys N  --out FILE  --site DIR (an already built site: no build)
+ *            --terminal-perf (the terminal's own 60 s check perf in a quick run too)
  */
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { execSync } from 'node:child_process';
-import {
-	cpSync,
-	mkdtempSync,
-	readdirSync,
-	readFileSync,
-	rmSync,
-	writeFileSync,
-	mkdirSync
-} from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { serveStatic, type StaticServer } from './serve';
+import { engineHtml } from './engine-page';
 import { EtcdGrpc, headerRevision } from './grpc';
 import {
 	RealCluster,
@@ -284,6 +279,8 @@ async function playground(browser: Browser, server: StaticServer): Promise<void>
 			});
 		}
 
+		if (!QUICK || flag('terminal-perf')) await terminalCheckPerf(page);
+
 		for (const ser of [false, true]) {
 			const g = await bench<any>('getLatency', GETS, ser);
 			const kind = ser ? 'serializable' : 'linearizable';
@@ -294,6 +291,43 @@ async function playground(browser: Browser, server: StaticServer): Promise<void>
 	} finally {
 		await ctx.close();
 	}
+}
+
+/**
+ * The playground's own `etcdctl check perf --load=l`, typed into the page's terminal as a
+ * learner would; its verdict's throughput, slowest and stddev are the "terminal" rows (its
+ * duration is etcdctl's fixed 60 s, so quick runs leave it out unless --terminal-perf).
+ */
+async function terminalCheckPerf(page: Page): Promise<void> {
+	log('playground terminal: etcdctl check perf --load=l (60 s)');
+	const term = page.locator('[data-testid=terminal][data-host=etcd-1]').first();
+	await term.click();
+	await page.keyboard.type('etcdctl check perf --load=l');
+	await page.keyboard.press('Enter');
+	const rows = term.locator('.xterm-rows');
+	const verdict = /(?:PASS|FAIL): Throughput[^\n]*\n[\s\S]*\n(?:PASS|FAIL)\s*\n/;
+	const started = Date.now();
+	let text = '';
+	while (Date.now() - started < 180_000) {
+		text = await rows.innerText();
+		if (verdict.test(text + '\n')) break;
+		await sleep(1000);
+	}
+	const num = (re: RegExp) => {
+		const m = re.exec(text);
+		return m ? Number(m[1]) : NaN;
+	};
+	const writesPerS = num(/Throughput (?:is|too low:) (\d+) writes\/s/);
+	const slowestMs = num(/Slowest request took(?: too long:)? ([\d.]+)s/) * 1000;
+	const stddevMs = num(/Stddev (?:is|too high:) ([\d.]+)s/) * 1000;
+	if (!Number.isFinite(writesPerS)) {
+		log('  the terminal printed no verdict:\n' + text.split('\n').slice(-12).join('\n'));
+		return;
+	}
+	log(
+		`  ${writesPerS} writes/s, slowest ${slowestMs.toFixed(1)} ms, stddev ${stddevMs.toFixed(1)} ms`
+	);
+	perfRows('l-terminal', 'pg', { writesPerS, slowestMs, stddevMs });
 }
 
 function perfRows(
@@ -308,27 +342,7 @@ function perfRows(
 	if (p.p99Ms !== undefined) record(`check-perf-${load}-p99-ms`, 'ms', 'lower', side, p.p99Ms);
 }
 
-/**
- * A page with the cluster manager and nothing else (no terminal, cluster view, key browser or
- * timeline): the same chunk the playground loads, found in the build by a string only it has.
- * Its figures separate the engine's cost from the page's rendering.
- */
-function engineHtml(site: string): string {
-	const dir = join(site, '_app/immutable/chunks');
-	const chunk = readdirSync(dir).find(
-		(f) =>
-			f.endsWith('.js') && readFileSync(join(dir, f), 'utf8').includes('etcd-playground/clusters')
-	);
-	return `<!doctype html><meta charset="utf-8"><title>engine only</title><script type="module">
-	const mod = await import('/_app/immutable/chunks/${chunk}');
-	const CM = Object.values(mod).find((v) => typeof v === 'function' && typeof v.open === 'function' && v.prototype && 'waitForLeader' in v.prototype);
-	const manager = await CM.open({ namespace: 'bench-engine', size: 3 });
-	await manager.waitForLeader(30000);
-	window.etcdPlayground = { manager, clients: manager.clients };
-	document.title = 'ready';
-	</script>`;
-}
-
+/** check perf l and the engine figures on the engine-only page (bench/engine-page.ts). */
 async function engineOnly(browser: Browser, server: StaticServer): Promise<void> {
 	const ctx = await browser.newContext();
 	try {
@@ -451,8 +465,9 @@ async function realEtcd(): Promise<void> {
 				}
 				log(`  ${p.output.replace(/\n/g, ' / ')}`);
 				perfRows(load, 'etcd', p);
-				if (load === 'l' && figures.has('check-perf-l-engine-only-writes-per-s'))
-					perfRows('l-engine-only', 'etcd', p);
+				for (const row of ['l-engine-only', 'l-terminal'])
+					if (load === 'l' && figures.has(`check-perf-${row}-writes-per-s`))
+						perfRows(row, 'etcd', p);
 			}
 		} else {
 			log(
@@ -550,12 +565,13 @@ async function realEtcd(): Promise<void> {
 async function main(): Promise<void> {
 	const started = new Date();
 	const load0 = loadavg();
-	if (!flag('no-build')) {
+	const SITE = optS('site', '');
+	if (!flag('no-build') && !SITE) {
 		log('building the site (vite build)');
 		execSync('npx vite build', { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 	}
 	const site = mkdtempSync(join(tmpdir(), 'playground-bench-site-'));
-	cpSync(join(ROOT, 'build'), site, { recursive: true });
+	cpSync(SITE ? resolve(SITE) : join(ROOT, 'build'), site, { recursive: true });
 	const server = await serveStatic(site, 0, {
 		'/__bench/engine.html': { type: 'text/html', body: engineHtml(site) }
 	});
