@@ -126,7 +126,7 @@ const worker: MemberWorkerApi = {
 			(id) => peers.get(id),
 			(m) => (started ? started.receive(m) : pendingIn.push(m)),
 			(m, delayMs) => {
-				if (m.kind !== 'raft') return;
+				if (m.kind !== 'raft' || !trace) return;
 				recordTrace({
 					type: m.msg.type,
 					from: m.from,
