@@ -355,10 +355,14 @@ export class EtcdServer {
 		}
 		// etcd fast-forwards a fresh member's election clock so the first election is quick.
 		if (fresh) node.advanceTicks(electionTicks - 1);
-		// The first member of a new cluster campaigns on its first tick, one tick after it
-		// starts (the others have started listening by then), instead of waiting for the
-		// smallest of three random timeouts: a fresh cluster has a leader about 100 ms sooner.
+		// The first member of a new cluster campaigns as soon as its bootstrap configuration is
+		// applied (raft does not campaign before), instead of waiting for the smallest of three
+		// random timeouts. Its peers listen from the moment they start (the worker buffers what
+		// arrives while it opens its disk); if one was not listening yet, the pre-vote is asked
+		// again at the first tick.
 		if (fresh && cfg.clusterState === 'new' && cfg.initialCluster[0]?.name === cfg.name) {
+			await server.process();
+			if (server.lead === NONE) server.node.campaign();
 			server.campaignOnFirstTick = true;
 		}
 		// Replay what was committed before the restart, so the member never serves a state
@@ -386,7 +390,8 @@ export class EtcdServer {
 		this.node.tick();
 		if (this.campaignOnFirstTick) {
 			this.campaignOnFirstTick = false;
-			if (this.lead === NONE && this.role !== 'Candidate' && this.role !== 'PreCandidate') {
+			// A pre-vote nobody answered (a peer was not listening yet) is asked again.
+			if (this.lead === NONE && this.role !== 'Candidate') {
 				this.node.campaign();
 			}
 		}
