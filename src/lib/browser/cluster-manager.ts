@@ -83,6 +83,13 @@ interface Running {
 
 const CONFIG_DB = 'etcd-playground/clusters';
 
+function memberWorker(name: string): Worker {
+	return new Worker(new URL('../workers/member/index.ts', import.meta.url), {
+		type: 'module',
+		name
+	});
+}
+
 async function configDb() {
 	return openDB(CONFIG_DB, 1, {
 		upgrade(db) {
@@ -216,8 +223,12 @@ export class ClusterManager implements ClusterControl {
 	static async open(opts: ClusterManagerOptions = {}): Promise<ClusterManager> {
 		const m = new ClusterManager(opts);
 		const namespace = opts.namespace ?? 'default';
+		// The member workers load their script while this tab takes the lock and reads the
+		// configuration; they do nothing until started, and the ones no member needs are ended.
+		for (let i = 1; i <= (opts.size ?? 3); i++) m.spare.set(`etcd-${i}`, memberWorker(`etcd-${i}`));
 		const release = hasWebLocks() ? await tryLock(ownerLockName(namespace)) : () => undefined;
 		if (!release) {
+			m.endSpares();
 			await m.attach(namespace);
 			return m;
 		}
@@ -227,12 +238,15 @@ export class ClusterManager implements ClusterControl {
 		db.close();
 		const preset = saved ? null : findPreset(opts.preset);
 		if (!saved && opts.preset !== undefined && !preset) {
+			m.endSpares();
 			throw new Error(`unknown preset: ${opts.preset}`);
 		}
 		m.config = saved ?? initialConfig(namespace, opts.size ?? 3);
 		if (preset) m.config.preset = preset.name;
 		if (!saved) await m.save();
-		await Promise.all(m.config.members.filter((c) => !c.pending).map((c) => m.spawn(c)));
+		const spawned = Promise.all(m.config.members.filter((c) => !c.pending).map((c) => m.spawn(c)));
+		m.endSpares();
+		await spawned;
 		if (preset) {
 			// Written once, through an ordinary client that skips the preset's TLS demand.
 			await m.waitForLeader(15_000);
@@ -360,11 +374,17 @@ export class ClusterManager implements ClusterControl {
 		return this.guest ? this.guestRunning.has(name) : this.running.has(name);
 	}
 
+	/** Workers started ahead of the configuration (see open), by member name. */
+	private readonly spare = new Map<string, Worker>();
+
+	private endSpares(): void {
+		for (const w of this.spare.values()) w.terminate();
+		this.spare.clear();
+	}
+
 	private spawn(c: MemberConfig, restore?: MemberStartConfig['restore']): Promise<void> {
-		const worker = new Worker(new URL('../workers/member/index.ts', import.meta.url), {
-			type: 'module',
-			name: c.name
-		});
+		const worker = this.spare.get(c.name) ?? memberWorker(c.name);
+		this.spare.delete(c.name);
 		const remote = Comlink.wrap<MemberWorkerApi>(worker);
 		const api = memberApiOf(remote);
 		const ready = (async () => {

@@ -106,17 +106,8 @@ const worker: MemberWorkerApi = {
 	async start(cfg: MemberStartConfig) {
 		if (server && !server.isStopped) return { id: server.id, clusterId: server.clusterId };
 		peers = new Map(cfg.peers.map((p) => [p.id, p.name]));
-		reserve = new DiskReserve(reserveDatabaseName(cfg.namespace, cfg.name));
-		await reserve.take();
-		const persistence = withQuotaAlarm(
-			await openIdbPersistence(cfg.namespace, cfg.name),
-			() => {
-				diskFullAt = Date.now();
-				server?.diskFull();
-			},
-			reserve
-		);
-		if (cfg.restore) await persistence.raft.save(cfg.restore.hardState, [], cfg.restore.snapshot);
+		// Listening first: what a peer sends while this member still opens its disk (the first
+		// election's pre-vote) is kept and handed to the server once it is up.
 		let started: EtcdServer | null = null;
 		const pendingIn: Parameters<EtcdServer['receive']>[0][] = [];
 		const selfId = cfg.memberId ?? cfg.peers.find((p) => p.name === cfg.name)?.id ?? 0n;
@@ -140,6 +131,19 @@ const worker: MemberWorkerApi = {
 		);
 		transport.setFaults(cfg.faults);
 		const t = transport;
+		// The 1 MiB set aside for a full disk is written alongside the start, not before it: it
+		// is only needed once IndexedDB refuses a write.
+		reserve = new DiskReserve(reserveDatabaseName(cfg.namespace, cfg.name));
+		void reserve.take();
+		const persistence = withQuotaAlarm(
+			await openIdbPersistence(cfg.namespace, cfg.name),
+			() => {
+				diskFullAt = Date.now();
+				server?.diskFull();
+			},
+			reserve
+		);
+		if (cfg.restore) await persistence.raft.save(cfg.restore.hardState, [], cfg.restore.snapshot);
 		started = await EtcdServer.start({
 			name: cfg.serverName ?? cfg.name,
 			memberId: cfg.memberId,
