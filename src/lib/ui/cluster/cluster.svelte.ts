@@ -145,8 +145,26 @@ export class ClusterState {
 		this.manager?.close();
 	}
 
+	/**
+	 * Traced messages not drawn yet. Under load the members send hundreds of trace batches a
+	 * second; handing each to the message map re-rendered its flights and counters per batch,
+	 * so they are taken together once per frame (or every 100 ms while the page is hidden).
+	 */
+	private traced: TracedMessage[] = [];
+	private traceScheduled = false;
+
 	private onTrace(batch: TracedMessage[]): void {
-		this.flow.add(batch, (id) => this.names.get(id));
+		for (const m of batch) this.traced.push(m);
+		if (this.traceScheduled) return;
+		this.traceScheduled = true;
+		const run = () => {
+			this.traceScheduled = false;
+			const all = this.traced;
+			this.traced = [];
+			this.flow.add(all, (id) => this.names.get(id));
+		};
+		if (typeof document !== 'undefined' && !document.hidden) requestAnimationFrame(run);
+		else setTimeout(run, 100);
 	}
 
 	private async poll(): Promise<void> {
