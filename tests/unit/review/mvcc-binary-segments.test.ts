@@ -105,6 +105,12 @@ describe('review: binary segments under hostile bytes, crashes and restarts', ()
 				lc = new Lessor(c);
 				expect(norm(c), `seed ${seed}`).toEqual(norm(a));
 				expect(c.hash()).toEqual(a.hash());
+				// The key index too: every key found by its bytes, at the current revision and one back.
+				for (const rev of [0, Math.max(a.compactRevision, a.currentRevision - 1)]) {
+					const all = { key: new Uint8Array([0]), range_end: new Uint8Array([0]), revision: rev };
+					expect(c.range(all).kvs).toEqual(a.range(all).kvs);
+				}
+				for (const k of keys) expect(c.range({ key: k }).kvs).toEqual(a.range({ key: k }).kvs);
 			};
 			for (let step = 0; step < 500; step++) {
 				const roll = rng.next();
