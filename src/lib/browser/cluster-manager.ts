@@ -12,6 +12,7 @@
  */
 import * as Comlink from 'comlink';
 import { openDB } from 'idb';
+import { BatchClient } from '../client/batch';
 import { createClientFactory, type Connector } from '../client/client';
 import type { ClientFactory } from '../client/types';
 import { Errors } from '../engine/api/errors';
@@ -29,7 +30,7 @@ import type {
 	MemberWorkerApi,
 	TracedMessage
 } from '../workers/member/protocol';
-import { unpackRange } from '../workers/member/range-wire';
+import { unpackRange, type PackedRange } from '../workers/member/range-wire';
 import { NO_FAULTS, type NetworkFaults } from './broadcast-transport';
 import { installErrorTransfer } from './comlink-errors';
 import { destroyIdbPersistence } from './idb-persistence';
@@ -78,6 +79,7 @@ interface Running {
 	worker: Worker;
 	remote: Comlink.Remote<MemberWorkerApi>;
 	api: MemberApi;
+	batch: BatchClient;
 	ready: Promise<void>;
 }
 
@@ -119,11 +121,15 @@ function initialConfig(namespace: string, size: number): ClusterConfig {
 	};
 }
 
+/** The hot calls, which travel coalesced per turn on the member's batch port (client/batch.ts). */
+const BATCHED = new Set(['put', 'txn', 'deleteRange']);
+
 /**
  * A MemberApi over a worker: the watch callback crosses as a comlink proxy, and a range's
  * result arrives packed in transferred buffers (cloning thousands of KeyValues was slow).
+ * Puts, txns, deletes and ranges go through `batch`; the rare calls through comlink.
  */
-function memberApiOf(remote: Comlink.Remote<MemberWorkerApi>): MemberApi {
+function memberApiOf(remote: Comlink.Remote<MemberWorkerApi>, batch: BatchClient): MemberApi {
 	return new Proxy({} as MemberApi, {
 		get(_t, prop: string) {
 			if (prop === 'watch') {
@@ -132,8 +138,9 @@ function memberApiOf(remote: Comlink.Remote<MemberWorkerApi>): MemberApi {
 			}
 			if (prop === 'range') {
 				return async (...args: Parameters<MemberApi['range']>) =>
-					unpackRange(await remote.rangePacked(...args));
+					unpackRange((await batch.call('range', args)) as PackedRange);
 			}
+			if (BATCHED.has(prop)) return (...args: unknown[]) => batch.call(prop, args);
 			if (prop === 'then') return undefined;
 			const fn = (remote as unknown as Record<string, (...a: unknown[]) => unknown>)[prop];
 			return (...args: unknown[]) => fn(...args);
@@ -386,7 +393,10 @@ export class ClusterManager implements ClusterControl {
 		const worker = this.spare.get(c.name) ?? memberWorker(c.name);
 		this.spare.delete(c.name);
 		const remote = Comlink.wrap<MemberWorkerApi>(worker);
-		const api = memberApiOf(remote);
+		const channel = new MessageChannel();
+		void remote.batchPort(Comlink.transfer(channel.port2, [channel.port2])).catch(() => undefined);
+		const batch = new BatchClient(channel.port1);
+		const api = memberApiOf(remote, batch);
 		const ready = (async () => {
 			await remote.start({
 				namespace: this.config.namespace,
@@ -413,12 +423,13 @@ export class ClusterManager implements ClusterControl {
 				})
 			);
 		})();
-		const entry: Running = { worker, remote, api, ready };
+		const entry: Running = { worker, remote, api, batch, ready };
 		this.running.set(c.name, entry);
 		this.host?.postState();
 		return ready.catch((e: unknown) => {
 			if (this.running.get(c.name) === entry) this.running.delete(c.name);
 			worker.terminate();
+			batch.close();
 			this.host?.postState();
 			throw e;
 		});
@@ -431,6 +442,7 @@ export class ClusterManager implements ClusterControl {
 		if (!r) return;
 		this.running.delete(name);
 		r.worker.terminate();
+		r.batch.close();
 		this.host?.postState();
 	}
 
@@ -667,7 +679,10 @@ export class ClusterManager implements ClusterControl {
 		this.stopWaiting.abort();
 		this.guest?.close();
 		this.host?.close();
-		for (const r of this.running.values()) r.worker.terminate();
+		for (const r of this.running.values()) {
+			r.worker.terminate();
+			r.batch.close();
+		}
 		this.running.clear();
 		this.releaseOwnership?.();
 	}

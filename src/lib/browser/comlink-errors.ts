@@ -6,10 +6,30 @@
 import * as Comlink from 'comlink';
 import { EtcdError, type GrpcCode } from '../engine/api/errors';
 
-type Wire =
+export type ErrorWire =
 	| { kind: 'etcd'; code: GrpcCode; message: string }
 	| { kind: 'error'; name: string; message: string; stack?: string }
 	| { kind: 'value'; value: unknown };
+
+/** A thrown value as it crosses to another thread (see errorFromWire). */
+export function errorToWire(v: unknown): ErrorWire {
+	if (v instanceof EtcdError) return { kind: 'etcd', code: v.code, message: v.message };
+	if (v instanceof Error)
+		return { kind: 'error', name: v.name, message: v.message, stack: v.stack };
+	return { kind: 'value', value: v };
+}
+
+/** The thrown value rebuilt on the other side: an EtcdError keeps its class and code. */
+export function errorFromWire(w: ErrorWire): unknown {
+	if (w.kind === 'etcd') return new EtcdError(w.code, w.message);
+	if (w.kind === 'error') {
+		const e = new Error(w.message);
+		e.name = w.name;
+		if (w.stack) e.stack = w.stack;
+		return e;
+	}
+	return w.value;
+}
 
 let installed = false;
 
@@ -21,24 +41,10 @@ export function installErrorTransfer(): void {
 	Comlink.transferHandlers.set('throw', {
 		canHandle: base.canHandle,
 		serialize(value: unknown) {
-			const v = (value as { value: unknown }).value;
-			let wire: Wire;
-			if (v instanceof EtcdError) wire = { kind: 'etcd', code: v.code, message: v.message };
-			else if (v instanceof Error)
-				wire = { kind: 'error', name: v.name, message: v.message, stack: v.stack };
-			else wire = { kind: 'value', value: v };
-			return [wire, []];
+			return [errorToWire((value as { value: unknown }).value), []];
 		},
 		deserialize(wire: unknown) {
-			const w = wire as Wire;
-			if (w.kind === 'etcd') throw new EtcdError(w.code, w.message);
-			if (w.kind === 'error') {
-				const e = new Error(w.message);
-				e.name = w.name;
-				if (w.stack) e.stack = w.stack;
-				throw e;
-			}
-			throw w.value;
+			throw errorFromWire(wire as ErrorWire);
 		}
 	});
 }

@@ -6,6 +6,7 @@
 import * as Comlink from 'comlink';
 import { BroadcastTransport } from '../../browser/broadcast-transport';
 import { installErrorTransfer } from '../../browser/comlink-errors';
+import { serveBatch, type BatchHandler } from '../../client/batch';
 import { openIdbPersistence } from '../../browser/idb-persistence';
 import { Errors } from '../../engine/api/errors';
 import { putCost, txnCost } from '../../engine/mvcc/store';
@@ -14,7 +15,7 @@ import { EtcdServer } from '../../engine/server/server';
 import { SeededRng } from '../../engine/util/rand';
 import { DiskReserve, diskAdmits, reserveDatabaseName, withQuotaAlarm } from './disk-quota';
 import type { MemberInfo, MemberStartConfig, MemberWorkerApi, TracedMessage } from './protocol';
-import { packRange, rangeTransferables } from './range-wire';
+import { packRange, rangeTransferables, type PackedRange } from './range-wire';
 
 installErrorTransfer();
 
@@ -163,6 +164,21 @@ const worker: MemberWorkerApi = {
 		for (const m of pendingIn) started.receive(m);
 		ticker = setInterval(() => server?.tick(), TICK_MS);
 		return { id: started.id, clusterId: started.clusterId };
+	},
+	async batchPort(port) {
+		serveBatch(
+			port,
+			{
+				put: api.put as BatchHandler,
+				txn: api.txn as BatchHandler,
+				deleteRange: api.deleteRange as BatchHandler,
+				range: (async (
+					req: Parameters<MemberApi['range']>[0],
+					o: Parameters<MemberApi['range']>[1]
+				) => packRange(await served.range(req, o))) as BatchHandler
+			},
+			(method, v) => (method === 'range' ? rangeTransferables(v as PackedRange) : [])
+		);
 	},
 	async rangePacked(req, o) {
 		const packed = packRange(await served.range(req, o));

@@ -67,6 +67,11 @@ export interface MemberWorkerApi extends MemberApi {
 	onTrace(cb: ((batch: TracedMessage[]) => void) | null): Promise<void>;
 	/** Stops cleanly (a kill is a worker.terminate() instead). */
 	stop(): Promise<void>;
+	/**
+	 * Serves put, txn, deleteRange and range (packed) on `port`, calls coalesced per turn
+	 * (src/lib/client/batch.ts).
+	 */
+	batchPort(port: MessagePort): Promise<void>;
 	/** `range` with its result packed into transferred buffers (see range-wire.ts). */
 	rangePacked(...args: Parameters<MemberApi['range']>): Promise<PackedRange>;
 }
