@@ -59,7 +59,7 @@ describe('review: snapshot applied, then a crash before the MVCC flush', () => {
 		await c.start(follower);
 		await tickUntil(
 			c,
-			() => c.server(follower) !== null && c.server(follower)!.info().leader !== 0n,
+			() => c.server(follower) !== null && c.server(follower)!.info().lead !== 0n,
 			100
 		);
 		const r = await withTicks(
