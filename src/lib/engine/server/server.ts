@@ -81,6 +81,7 @@ import {
 } from '../raft';
 import type { Rng } from '../util/rand';
 import { decode, decodeRequest, encode, encodeRequest, peekRequestOp } from './codec';
+import { internalRaftRequestSize } from './request-size';
 import { computeClusterId, computeMemberId } from './identity';
 import { IdGenerator, leaseIdFrom } from './idgen';
 import { Membership, toApiMember, type MemberRecord, type MembershipState } from './membership';
@@ -913,9 +914,11 @@ export class EtcdServer {
 		this.checkNotLearner();
 		const id = this.reqIds.next();
 		const req: InternalRequest = { ...body, id, ...(auth ? { auth } : {}) } as InternalRequest;
-		// etcd's check: the size of the encoded InternalRaftRequest, id and auth included.
+		// etcd's check: the size of the marshalled InternalRaftRequest, id and auth included
+		// (measured on etcd's protobuf encoding where etcd has one, else on ours).
 		const data = encodeRequest(req);
-		if (data.length > this.cfg.maxRequestBytes) throw Errors.RequestTooLarge();
+		if ((internalRaftRequestSize(req) ?? data.length) > this.cfg.maxRequestBytes)
+			throw Errors.RequestTooLarge();
 		const result = this.waits.register(id, this.deadline());
 		this.submit({ id, data });
 		const out = await result;
