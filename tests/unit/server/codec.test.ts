@@ -43,6 +43,13 @@ describe('request codec (binary)', () => {
 	/** What a value becomes through JSON (the encoding requests had before): the reference. */
 	const viaJson = (v: unknown) => decode(encode(v));
 
+	/** Strings of any UTF-16 code units: lone surrogates included. */
+	const units = (maxLength: number) =>
+		fc.string({
+			unit: fc.integer({ min: 0, max: 0xffff }).map((c) => String.fromCharCode(c)),
+			maxLength
+		});
+
 	const value = (): fc.Arbitrary<unknown> =>
 		fc.letrec((tie) => ({
 			leaf: fc.oneof(
@@ -56,13 +63,15 @@ describe('request codec (binary)', () => {
 				fc.bigInt({ min: 0n, max: 2n ** 64n - 1n }),
 				fc.string(),
 				fc.string({ unit: 'binary', maxLength: 80 }),
+				units(80),
 				fc.uint8Array({ maxLength: 300 })
 			),
 			node: fc.oneof(
 				{ depthSize: 'small' },
 				tie('leaf'),
 				fc.array(tie('node'), { maxLength: 5 }),
-				fc.dictionary(fc.string({ maxLength: 10 }), tie('node'), { maxKeys: 5 })
+				fc.dictionary(fc.string({ maxLength: 10 }), tie('node'), { maxKeys: 5 }),
+				fc.dictionary(units(10), tie('node'), { maxKeys: 5 })
 			)
 		})).node;
 
@@ -76,6 +85,23 @@ describe('request codec (binary)', () => {
 				expect(decodeRequest(data)).toEqual(viaJson(v));
 			}),
 			{ seed: 1010, numRuns: 800 }
+		);
+	});
+
+	it('keeps lone surrogates in strings and object keys, as JSON did', () => {
+		// TextEncoder would turn them into U+FFFD: a user, role or member name typed with one
+		// would be applied as a different name.
+		for (const name of ['a\ud800b', '\udc00', 'x'.repeat(70) + '\ud800', '\ude00\ud83d']) {
+			const r = { op: 'auth', method: 'userAdd', args: [name, 'pw'], id: 1n };
+			expect(decodeRequest(encodeRequest(r))).toEqual(viaJson(r));
+			const keyed = { op: 'put', x: { a: 1, [name]: name, é: [name] } };
+			const out = decodeRequest<typeof keyed>(encodeRequest(keyed));
+			expect(out).toEqual(viaJson(keyed));
+			expect(Object.keys(out.x)).toEqual(['a', name, 'é']);
+		}
+		// Well-formed strings, pairs included, keep the plain utf-8 form.
+		expect(encodeRequest({ op: 'x\ud83d\ude00' })).toEqual(
+			new Uint8Array([0xb1, 11, 1, 2, 0x6f, 0x70, 6, 5, 0x78, 0xf0, 0x9f, 0x98, 0x80])
 		);
 	});
 

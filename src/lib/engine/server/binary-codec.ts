@@ -5,7 +5,9 @@
  *
  * It carries what the JSON encoding carried and decodes to the same values: undefined object
  * properties and functions are left out, undefined in an array and non-finite numbers become
- * null, -0 becomes 0, any other object is written as its own enumerable properties.
+ * null, -0 becomes 0, any other object is written as its own enumerable properties. A string
+ * holding a lone UTF-16 surrogate (which utf-8 cannot carry: TextEncoder makes it U+FFFD) is
+ * written as its JSON text, which escapes the surrogate, as the JSON encoding did.
  */
 
 /** The first byte of every binary encoding; JSON text never starts with it. */
@@ -23,6 +25,11 @@ const T_BIGINT = 8; // varint n
 const T_NBIGINT = 9; // varint -n (n > 0)
 const T_ARRAY = 10; // varint count, values
 const T_OBJECT = 11; // varint count, (string key, value) pairs
+const T_JSON_STRING = 12; // a string with a lone surrogate: its JSON text, as T_STRING's bytes
+const T_OBJECT_TAGGED_KEYS = 13; // varint count, (T_STRING or T_JSON_STRING key, value) pairs
+
+/** Matches a lone surrogate only: with the u flag a well-formed pair is one code point. */
+const LONE_SURROGATE = /[\ud800-\udfff]/u;
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
@@ -72,8 +79,16 @@ class Writer {
 		this.buf[this.pos++] = Number(n);
 	}
 
+	/** An untagged well-formed string: its utf-8 byte length, then the bytes. */
 	string(s: string): void {
-		// ASCII (every key name and op) is copied directly; anything else goes through utf-8.
+		if (!this.ascii(s)) this.utf8(s);
+	}
+
+	/**
+	 * A short ASCII string (every key name and op), copied directly; false (nothing written)
+	 * for anything else.
+	 */
+	ascii(s: string): boolean {
 		const n = s.length;
 		if (n < 64) {
 			this.reserve(n + 1);
@@ -86,9 +101,13 @@ class Writer {
 			if (i === n) {
 				this.buf[this.pos] = n;
 				this.pos += n + 1;
-				return;
+				return true;
 			}
 		}
+		return false;
+	}
+
+	utf8(s: string): void {
 		const bytes = encoder.encode(s);
 		this.varint(bytes.length);
 		this.bytes(bytes);
@@ -103,8 +122,7 @@ class Writer {
 	value(v: unknown): void {
 		switch (typeof v) {
 			case 'string':
-				this.byte(T_STRING);
-				this.string(v);
+				this.taggedString(v);
 				return;
 			case 'number':
 				if (Number.isSafeInteger(v)) {
@@ -158,7 +176,19 @@ class Writer {
 		}
 	}
 
+	/** A string with its tag: T_STRING, or T_JSON_STRING when it holds a lone surrogate. */
+	taggedString(s: string): void {
+		this.byte(T_STRING);
+		if (this.ascii(s)) return;
+		if (LONE_SURROGATE.test(s)) {
+			this.buf[this.pos - 1] = T_JSON_STRING;
+			s = JSON.stringify(s);
+		}
+		this.utf8(s);
+	}
+
 	object(o: Record<string, unknown>): void {
+		const start = this.pos;
 		let count = 0;
 		for (const k in o) {
 			if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
@@ -171,7 +201,27 @@ class Writer {
 			if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
 			const x = o[k];
 			if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
-			this.string(k);
+			if (!this.ascii(k)) {
+				if (LONE_SURROGATE.test(k)) {
+					// Rare: start again, with every key tagged.
+					this.pos = start;
+					this.objectTaggedKeys(o, count);
+					return;
+				}
+				this.utf8(k);
+			}
+			this.value(x);
+		}
+	}
+
+	objectTaggedKeys(o: Record<string, unknown>, count: number): void {
+		this.byte(T_OBJECT_TAGGED_KEYS);
+		this.varint(count);
+		for (const k in o) {
+			if (!Object.prototype.hasOwnProperty.call(o, k)) continue;
+			const x = o[k];
+			if (x === undefined || typeof x === 'function' || typeof x === 'symbol') continue;
+			this.taggedString(k);
 			this.value(x);
 		}
 	}
@@ -276,6 +326,11 @@ class Reader {
 			}
 			case T_STRING:
 				return this.string();
+			case T_JSON_STRING: {
+				const s: unknown = JSON.parse(this.string());
+				if (typeof s !== 'string') throw new Error('binary request: not a JSON string');
+				return s;
+			}
 			case T_BYTES: {
 				const n = this.varint();
 				this.need(n);
@@ -294,11 +349,13 @@ class Reader {
 				for (let i = 0; i < n; i++) a.push(this.value());
 				return a;
 			}
-			case T_OBJECT: {
+			case T_OBJECT:
+			case T_OBJECT_TAGGED_KEYS: {
 				const n = this.varint();
 				const o: Record<string, unknown> = {};
 				for (let i = 0; i < n; i++) {
-					const k = this.string();
+					const k = t === T_OBJECT ? this.string() : this.value();
+					if (typeof k !== 'string') throw new Error('binary request: object key not a string');
 					const v = this.value();
 					// As JSON.parse does: "__proto__" becomes an own property, not the prototype.
 					if (k === '__proto__')
