@@ -36,6 +36,7 @@ import {
 	type Snapshot,
 	type Storage
 } from '$lib/engine/raft';
+import { entrySize, readEntry, writeEntry } from './entry-bytes';
 
 type Compacted = { index: number; term: number };
 
@@ -282,30 +283,18 @@ function cutSpans(spans: RowSpan[], first: number): void {
 	if (prev && prev.last >= first) prev.last = first - 1;
 }
 
-/**
- * A row as one ArrayBuffer: per entry, little-endian, index f64 | term f64 | type u8 (0 Normal,
- * 1 ConfChange) | data length u32, then the data bytes.
- */
-const ENTRY_HEAD = 21;
-
+/** A row as one ArrayBuffer: its entries one after another, laid out as entry-bytes.ts says. */
 export function encodeRow(entries: Entry[]): ArrayBuffer {
 	let size = 0;
 	for (const e of entries) {
 		// Checked here, as a structured clone would: a row never holds what it cannot read back.
 		if (!(e.data instanceof Uint8Array)) throw new TypeError(`entry ${e.index}: data is not bytes`);
-		size += ENTRY_HEAD + e.data.length;
+		size += entrySize(e);
 	}
 	const buf = new Uint8Array(size);
 	const v = new DataView(buf.buffer);
 	let pos = 0;
-	for (const e of entries) {
-		v.setFloat64(pos, e.index, true);
-		v.setFloat64(pos + 8, e.term, true);
-		v.setUint8(pos + 16, e.type === 'ConfChange' ? 1 : 0);
-		v.setUint32(pos + 17, e.data.length, true);
-		buf.set(e.data, pos + ENTRY_HEAD);
-		pos += ENTRY_HEAD + e.data.length;
-	}
+	for (const e of entries) pos = writeEntry(v, buf, pos, e);
 	return buf.buffer;
 }
 
@@ -315,16 +304,9 @@ export function decodeRow(row: ArrayBuffer): Entry[] {
 	const out: Entry[] = [];
 	let pos = 0;
 	while (pos < bytes.length) {
-		const len = v.getUint32(pos + 17, true);
-		const start = pos + ENTRY_HEAD;
-		out.push({
-			index: v.getFloat64(pos, true),
-			term: v.getFloat64(pos + 8, true),
-			type: v.getUint8(pos + 16) === 1 ? 'ConfChange' : 'Normal',
-			// Its own copy: entries travel in messages, and a view would take the whole row along.
-			data: bytes.slice(start, start + len)
-		});
-		pos = start + len;
+		const e = readEntry(v, bytes, pos);
+		out.push(e);
+		pos += entrySize(e);
 	}
 	return out;
 }

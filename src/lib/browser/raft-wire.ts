@@ -8,7 +8,8 @@
  * other message (snapshots, member RPCs) travels as the object it is.
  */
 import type { PeerMessage } from '../engine/server/server';
-import type { Entry, EntryType, Message, MessageType } from '../engine/raft';
+import type { Message, MessageType } from '../engine/raft';
+import { entrySize, readEntry, writeEntry } from './entry-bytes';
 
 const TYPES: MessageType[] = [
 	'MsgHup',
@@ -32,7 +33,6 @@ const TYPES: MessageType[] = [
 	'MsgReadIndexResp'
 ];
 const TYPE_CODE = new Map(TYPES.map((t, i) => [t, i]));
-const ENTRY_TYPES: EntryType[] = ['Normal', 'ConfChange'];
 
 const MESSAGE_KEYS = new Set([
 	'type',
@@ -53,8 +53,6 @@ const U64 = 2n ** 64n;
 
 /** Type code, four ids, five numbers, flags. */
 const HEAD_BYTES = 1 + 4 * 8 + 5 * 8 + 1;
-/** Term, index, type, data length. */
-const ENTRY_HEAD_BYTES = 8 + 8 + 1 + 4;
 
 function isId(x: unknown): x is bigint {
 	return typeof x === 'bigint' && x >= 0n && x < U64;
@@ -90,7 +88,7 @@ function packedSize(p: PeerMessage): number {
 		if (typeof e.term !== 'number' || typeof e.index !== 'number') return -1;
 		if (!(e.data instanceof Uint8Array) || !isLength(e.data.length)) return -1;
 		if (e.type !== 'Normal' && e.type !== 'ConfChange') return -1;
-		n += ENTRY_HEAD_BYTES + e.data.length;
+		n += entrySize(e);
 	}
 	return n;
 }
@@ -116,14 +114,7 @@ function writeMessage(view: DataView, bytes: Uint8Array, pos: number, p: PeerMes
 	}
 	view.setUint32(pos, m.entries.length, true);
 	pos += 4;
-	for (const e of m.entries) {
-		view.setFloat64(pos, e.term, true);
-		view.setFloat64(pos + 8, e.index, true);
-		view.setUint8(pos + 16, e.type === 'Normal' ? 0 : 1);
-		view.setUint32(pos + 17, e.data.length, true);
-		bytes.set(e.data, pos + ENTRY_HEAD_BYTES);
-		pos += ENTRY_HEAD_BYTES + e.data.length;
-	}
+	for (const e of m.entries) pos = writeEntry(view, bytes, pos, e);
 	return pos;
 }
 
@@ -211,20 +202,9 @@ function unpackRun(bytes: Uint8Array, out: PeerMessage[]): void {
 		const entries = view.getUint32(pos, true);
 		pos += 4;
 		for (let k = 0; k < entries; k++) {
-			need(pos, ENTRY_HEAD_BYTES);
-			const n = view.getUint32(pos + 17, true);
-			need(pos + ENTRY_HEAD_BYTES, n);
-			const type = ENTRY_TYPES[view.getUint8(pos + 16)];
-			if (!type) throw new Error('raft wire: unknown entry type');
-			const e: Entry = {
-				term: view.getFloat64(pos, true),
-				index: view.getFloat64(pos + 8, true),
-				type,
-				// A copy per entry: the log keeps entries, not the whole batch they came in.
-				data: bytes.slice(pos + ENTRY_HEAD_BYTES, pos + ENTRY_HEAD_BYTES + n)
-			};
+			const e = readEntry(view, bytes, pos);
 			msg.entries.push(e);
-			pos += ENTRY_HEAD_BYTES + n;
+			pos += entrySize(e);
 		}
 		out.push({ kind: 'raft', from, to, msg });
 	}
