@@ -8,7 +8,6 @@ import type {
 	RequestOp,
 	TxnRequest
 } from '$lib/engine/api/types';
-import { checkRequestSize, MAX_REQUEST_BYTES, requestSize } from '$lib/engine/mvcc/validate';
 
 const P = (k: string, v: string): RequestOp => ({ request_put: { key: b(k), value: b(v) } });
 const G = (k: string, end?: string): RequestOp => ({
@@ -231,23 +230,6 @@ describe('txn limits and the duplicate-key rule', () => {
 		expect(errorOf(() => store.txn(T([], [ok([], [G('')])])))).toBe(
 			'etcdserver: key is not provided'
 		);
-	});
-});
-
-describe('request size', () => {
-	it('1.5 MiB is the limit', () => {
-		expect(MAX_REQUEST_BYTES).toBe(1572864);
-		checkRequestSize(MAX_REQUEST_BYTES);
-		expect(errorOf(() => checkRequestSize(MAX_REQUEST_BYTES + 1))).toBe(
-			'etcdserver: request is too large'
-		);
-		const big: RequestOp = {
-			request_put: { key: b('k'), value: new Uint8Array(MAX_REQUEST_BYTES) }
-		};
-		expect(errorOf(() => checkRequestSize(requestSize(big)))).toBe(
-			'etcdserver: request is too large'
-		);
-		checkRequestSize(requestSize(P('k', 'v')));
 	});
 });
 

@@ -1,6 +1,7 @@
 /**
- * The checks etcd's gRPC layer makes before a KV request reaches raft (v3rpc/key.go), plus the
- * request-size limit. The store runs them too, so a request that skipped them cannot leave a
+ * The checks etcd's gRPC layer makes before a KV request reaches raft (v3rpc/key.go). The
+ * request-size limit is checked by the server on the request etcd would marshal
+ * (server/request-size.ts). The store runs them too, so a request that skipped them cannot leave a
  * write transaction half applied.
  */
 import type {
@@ -106,35 +107,4 @@ function checkIntervals(reqs: RequestOp[]): { puts: Set<string>; dels: Interval[
 		puts.add(k);
 	}
 	return { puts, dels };
-}
-
-/** Throws etcd's "request is too large" for an encoded request above the limit. */
-export function checkRequestSize(encodedBytes: number, limit = MAX_REQUEST_BYTES): void {
-	if (encodedBytes > limit) throw Errors.RequestTooLarge();
-}
-
-/**
- * The size of a request as protobuf would encode it, closely enough for the size limit and
- * the quota: the key and value bytes plus a few bytes of framing per field.
- */
-export function requestSize(op: RequestOp): number {
-	if ('request_range' in op) {
-		const r = op.request_range;
-		return 8 + r.key.length + (r.range_end?.length ?? 0) + 24;
-	}
-	if ('request_put' in op) {
-		const r = op.request_put;
-		return 8 + r.key.length + r.value.length + 16;
-	}
-	if ('request_delete_range' in op) {
-		const r = op.request_delete_range;
-		return 8 + r.key.length + (r.range_end?.length ?? 0) + 4;
-	}
-	const t = op.request_txn;
-	let n = 4;
-	for (const c of t.compare)
-		n += 12 + c.key.length + (c.range_end?.length ?? 0) + (c.value?.length ?? 0);
-	for (const o of t.success) n += 4 + requestSize(o);
-	for (const o of t.failure) n += 4 + requestSize(o);
-	return n;
 }
